@@ -1,0 +1,121 @@
+import type { BatchContext } from '../types';
+import type { HttpResult, Platform } from './types';
+import { VERSION } from '../version';
+
+/* The only module that touches `wx`. Public APIs only: no private globals. */
+
+type Info = { [key: string]: string | number | undefined };
+type Callback<T> = (result: T) => void;
+interface Wx {
+  getStorageSync(key: string): unknown;
+  setStorageSync(key: string, value: string): void;
+  removeStorageSync(key: string): void;
+  request(options: {
+    url: string;
+    method: string;
+    data: string;
+    header: Record<string, string>;
+    timeout: number;
+    dataType: string;
+    success: Callback<{ statusCode: number; header?: Record<string, string> }>;
+    fail: Callback<unknown>;
+  }): void;
+  getNetworkType(options: { success: Callback<{ networkType: string }> }): void;
+  onNetworkStatusChange(listener: Callback<{ isConnected: boolean; networkType: string }>): void;
+  onAppShow(listener: () => void): void;
+  onAppHide(listener: () => void): void;
+  getDeviceInfo?(): Info;
+  getWindowInfo?(): Info;
+  getAppBaseInfo?(): Info;
+  getSystemInfoSync(): Info;
+  getAccountInfoSync(): Info;
+}
+
+/** Device facts copied into the batch context under WeChat's own names. */
+const DEVICE_FIELDS = ['brand', 'model', 'platform', 'system', 'screenWidth', 'screenHeight', 'pixelRatio', 'SDKVersion'];
+
+declare const getCurrentPages: () => { route?: string }[];
+
+/** Parses Retry-After, given as delta-seconds or an HTTP date, into milliseconds from now. */
+export function retryAfterMs(header: Record<string, string> | undefined, now: number): number | undefined {
+  for (const k in header) {
+    if (k.toLowerCase() != 'retry-after') continue;
+    const v = header![k];
+    const ms = isNaN(+v) ? Date.parse(v) - now : +v * 1000;
+    return ms > 0 ? ms : 0;
+  }
+}
+
+/** Runs host code that may be missing on an old base library, or throw. */
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    return undefined;
+  }
+}
+
+export function createWxPlatform(): Platform {
+  // Captured once: a process that is torn down keeps talking to its own wx, never a newer one.
+  const w = (globalThis as unknown as { wx: Wx }).wx;
+  let network: string | undefined;
+  let ctx: BatchContext | undefined;
+  const call = (api: keyof Wx, ...args: unknown[]) => attempt(() => (w[api] as (...a: unknown[]) => Info)(...args));
+
+  return {
+    read(key) {
+      const v = call('getStorageSync', key);
+      return typeof v == 'string' && v ? v : undefined;
+    },
+    write(key, value) {
+      try {
+        w.setStorageSync(key, value);
+      } catch (e) {
+        return String((e as { errMsg?: string }).errMsg || e);
+      }
+    },
+    remove: (key) => call('removeStorageSync', key),
+    post(url, body, headers, timeoutMs, done) {
+      let open = true;
+      const end = (r: HttpResult) => open && ((open = false), done(r));
+      try {
+        w.request({
+          url,
+          method: 'POST',
+          data: body,
+          header: Object.assign({ 'content-type': 'application/json' }, headers),
+          timeout: timeoutMs,
+          dataType: 'text',
+          success: (res) => end({ status: res.statusCode, retryAfterMs: retryAfterMs(res.header, Date.now()) }),
+          fail: () => end({ status: 0 }),
+        });
+      } catch (e) {
+        end({ status: 0 });
+      }
+    },
+    context() {
+      if (!ctx) {
+        // The split APIs replace the deprecated getSystemInfoSync from base library 2.20.1 on.
+        const i: Info = (w.getDeviceInfo
+          ? Object.assign({}, call('getDeviceInfo'), call('getWindowInfo'), call('getAppBaseInfo'))
+          : call('getSystemInfoSync')) || {};
+        const mp = ((call('getAccountInfoSync') || {}).miniProgram || {}) as Info;
+        const c: Info = { lib: 'wetrack', libVersion: VERSION, appId: mp.appId, appVersion: mp.version, appEnv: mp.envVersion };
+        for (const k of DEVICE_FIELDS) c[k] = i[k];
+        ctx = c as unknown as BatchContext;
+      }
+      return Object.assign({}, ctx, { network });
+    },
+    page() {
+      const stack = attempt(getCurrentPages) || [];
+      const top = stack[stack.length - 1];
+      return top && top.route;
+    },
+    onNetwork(listener) {
+      call('getNetworkType', { success: (r: { networkType: string }) => listener((network = r.networkType) != 'none', network) });
+      call('onNetworkStatusChange', (r: { isConnected: boolean; networkType: string }) => listener(r.isConnected, (network = r.networkType)));
+    },
+    onAppShow: (listener) => call('onAppShow', listener),
+    onAppHide: (listener) => call('onAppHide', listener),
+  };
+}

@@ -1,0 +1,61 @@
+import type { Masker } from './mask';
+import type { Properties } from './types';
+
+const MAX_DEPTH = 5;
+const MAX_STRING = 1024;
+// A budget on values visited: shared references can make a small object expand exponentially.
+const MAX_VALUES = 2000;
+
+/**
+ * Makes app-supplied properties safe to store, in one walk: JSON-safe (Date to ISO string,
+ * NaN/Infinity to null, BigInt to string, functions and symbols dropped, cycles cut, depth,
+ * total size and string length capped) and masked. Each change is told to `note(path, what)`
+ * so the caller can give one warning per call; the path is only built then.
+ */
+export function sanitize(input: unknown, mask: Masker, note: (path: string, what: string) => void): Properties {
+  const seen: unknown[] = [];
+  const path: string[] = [];
+  let budget = MAX_VALUES;
+  const tell = (what: string): undefined => void note(path.join('.'), what);
+  const walk = (v: unknown): unknown => {
+    const t = typeof v;
+    if (--budget < 0) return budget < -1 ? undefined : tell('over ' + MAX_VALUES + ' values, cut');
+    if (t == 'string') {
+      const s = v as string;
+      return mask.text(s.length > MAX_STRING ? (tell('truncated to ' + MAX_STRING + ' chars'), s.slice(0, MAX_STRING)) : s);
+    }
+    if (t == 'number') return isFinite(v as number) ? mask.number(v as number) : (tell(v + ' sent as null'), null);
+    if (t == 'bigint') return String(v);
+    if (t == 'boolean' || v == null) return v;
+    if (t != 'object') return tell(t + ' dropped');
+    if (v instanceof Date) return isNaN(+v) ? (tell('invalid Date sent as null'), null) : v.toISOString();
+    if (seen.indexOf(v) >= 0) return tell('circular, cut');
+    if (path.length > MAX_DEPTH) return tell('too deep, dropped');
+    seen.push(v);
+    const arr = Array.isArray(v);
+    const out: Properties = arr ? ([] as unknown as Properties) : {};
+    let keys: string[] = [];
+    try {
+      keys = Object.keys(v as object);
+    } catch (e) {
+      tell('unreadable, dropped'); // a proxy that refuses
+    }
+    for (const k of keys) {
+      path.push(k);
+      let y: unknown;
+      try {
+        y = !arr && mask.key(k) ? '***' : walk((v as Properties)[k]);
+      } catch (e) {
+        tell('unreadable, dropped'); // a getter that throws
+      }
+      path.pop();
+      // Arrays keep their positions: a dropped element becomes null, as JSON does.
+      if (arr || y !== undefined) out[k] = y === undefined ? null : y;
+    }
+    seen.pop();
+    return out;
+  };
+  if (input == null) return {};
+  if (typeof input != 'object' || Array.isArray(input) || input instanceof Date) return tell('not an object, ignored'), {};
+  return walk(input) as Properties;
+}

@@ -1,0 +1,27 @@
+import type { Logger } from './log';
+import type { Plugin, PluginType, TrackedEvent } from './types';
+
+/** Plugins by stage, each list in the order the plugins were added. */
+export type Stages = Record<PluginType, Plugin[]>;
+
+export const newStages = (): Stages => ({ before: [], enrichment: [], destination: [] });
+
+/**
+ * Runs the before plugins, then the enrichment plugins. A plugin that throws is skipped for
+ * that event; one that returns null drops the event.
+ */
+export function runTimeline(stages: Stages, event: TrackedEvent, log: Logger): TrackedEvent | null {
+  let e: TrackedEvent | null = event;
+  for (const p of stages.before.concat(stages.enrichment)) e = e && runPlugin(p, e, log);
+  return e;
+}
+
+export function runPlugin(p: Plugin, e: TrackedEvent, log: Logger): TrackedEvent | null {
+  try {
+    const r = p.execute(e);
+    return r === undefined ? e : r;
+  } catch (err) {
+    log.warn('plugin ' + p.name + ' threw: ' + err);
+    return e;
+  }
+}

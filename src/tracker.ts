@@ -1,0 +1,217 @@
+import { loadIdentity, newIdentity, type Identity } from './identity';
+import { randomId } from './id';
+import { createLogger, type Logger } from './log';
+import { createMasker, type Masker } from './mask';
+import { resolveOptions, type Resolved } from './options';
+import type { Platform } from './platform/types';
+import { sanitize } from './sanitize';
+import { newStages, runPlugin, runTimeline } from './timeline';
+import { createDelivery, type Delivery } from './transport/delivery';
+import { createQueue, type Queue } from './transport/queue';
+import type { Consent, EventMap, Plugin, Properties, Tracker, TrackedEvent, UserPropertyOptions } from './types';
+
+const NAME = /^[^\x00-\x1f]{1,100}$/;
+const MAX_BUFFERED = 1000;
+
+/**
+ * What the auto-capture and exposure modules see of a tracker, beyond the public API. They are
+ * plugins: `use()` before init waits in the buffer, so their setup runs once these are set.
+ */
+export interface TrackerInternals {
+  platform?: Platform;
+  log: Logger;
+  /** True when this install had no stored identity at init. */
+  firstLaunch?: boolean;
+}
+
+export type FullTracker<E extends EventMap = EventMap> = Tracker<E> & { readonly internals: TrackerInternals };
+
+/** Describes a bad value for a warning without dumping it. */
+const show = (v: unknown) => String(v).slice(0, 40);
+
+export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: () => Platform): FullTracker<E> {
+  let opts: Resolved | undefined;
+  let platform: Platform;
+  let queue: Queue;
+  let delivery: Delivery;
+  let mask: Masker;
+  let id: Identity;
+  let consent: Consent;
+  let sessionId: string;
+  let hiddenAt = 0;
+  let stamp: number | undefined;
+  let held: TrackedEvent[] = [];
+  // Calls made before init, replayed in order with their original time; null once initialised.
+  let buffered: (() => void)[] | null = [];
+  const timers: { [name: string]: number } = {};
+  const plugins = newStages();
+  const log = createLogger(() => !!(opts && opts.debug));
+  const internals: TrackerInternals = { log };
+
+  const badName = (call: string, name: unknown) =>
+    !(typeof name == 'string' && NAME.test(name)) && (log.warn(call + ': event name must be 1-100 printable chars, got ' + show(name)), 1);
+
+  const clean = (input: unknown, where?: string): Properties => {
+    const notes: string[] = [];
+    const out = sanitize(input, mask, (path, what) => notes.push('properties' + (path && '.' + path) + ' ' + what));
+    if (notes.length && where) log.warn(where + ': ' + notes.join('; '));
+    return out;
+  };
+
+  const saveIdentity = () => consent == 'granted' && platform.write(opts!.name + '_id', JSON.stringify(id));
+
+  const enqueue = (e: TrackedEvent) => {
+    queue.add(e);
+    for (const p of plugins.destination) runPlugin(p, e, log);
+    delivery.added();
+  };
+
+  const track = (name: string, props?: unknown) => {
+    const time = stamp || Date.now();
+    if (badName('track', name) || consent == 'denied') return;
+    const properties = Object.assign({}, id.p, clean(props, 'track("' + name + '")'));
+    if (timers[name]) {
+      properties.duration_ms = Math.max(0, time - timers[name]);
+      delete timers[name];
+    }
+    // userId and page stay undefined when unknown, and JSON leaves them out.
+    let e = runTimeline(plugins, { id: randomId(), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
+    if (e && opts!.beforeSend) e = opts!.beforeSend(e);
+    if (!e) return;
+    // What plugins and beforeSend added is made safe and masked too.
+    if (plugins.before.length + plugins.enrichment.length || opts!.beforeSend) e.properties = clean(e.properties);
+    log.debug('track ' + name, e);
+    if (consent == 'granted') enqueue(e);
+    else if (held.length < opts!.maxQueueEvents) held.push(e);
+  };
+
+  const init = (options: unknown) => {
+    if (opts) return log.warn('init: already done; ignored');
+    const o = resolveOptions(options, log);
+    if (!o) return;
+    opts = o;
+    platform = internals.platform = makePlatform();
+    consent = o.consent;
+    mask = createMasker(o.mask);
+    const loaded = loadIdentity(platform, o.name + '_id');
+    id = loaded || newIdentity();
+    internals.firstLaunch = !loaded;
+    sessionId = randomId();
+    queue = createQueue(platform, o.name, o.maxQueueEvents, log);
+    delivery = createDelivery(
+      platform,
+      queue,
+      o,
+      () => Object.assign(platform.context(), o.appVersion && { appVersion: o.appVersion }),
+      log,
+    );
+    if (consent == 'denied') queue.clear();
+    delivery.pause(consent != 'granted');
+    if (!loaded) saveIdentity();
+    platform.onNetwork((on) => delivery.online(on));
+    platform.onAppShow(
+      guard('app show', () => {
+        // A long stay in the background ends the session.
+        if (hiddenAt && Date.now() - hiddenAt > o.sessionTimeoutMs) sessionId = randomId();
+        hiddenAt = 0;
+      }),
+    );
+    platform.onAppHide(
+      guard('app hide', () => {
+        hiddenAt = Date.now();
+        if (consent == 'granted') delivery.hide();
+      }),
+    );
+    const replay = buffered!;
+    buffered = null;
+    for (const f of replay) guard('init', f)();
+    if (queue.items.length) delivery.flush();
+  };
+
+  /** Nothing an SDK method does may throw into the host. */
+  function guard<A extends unknown[], R>(name: string, fn: (...args: A) => R, fallback?: R) {
+    return (...args: A): R => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        log.warn(name + ' failed: ' + e);
+        return fallback as R;
+      } finally {
+        stamp = undefined;
+      }
+    };
+  }
+
+  const methods = {
+    track,
+    identify(userId: unknown, traits?: unknown) {
+      if (!/^(string|number)$/.test(typeof userId) || !/^.{1,255}$/.test(String(userId)))
+        return log.warn('identify: userId must be 1-255 chars, got ' + show(userId));
+      id.u = String(userId);
+      saveIdentity();
+      if (traits !== undefined) methods.setUserProperties(traits);
+    },
+    reset() {
+      id = newIdentity();
+      saveIdentity();
+    },
+    register(props: unknown) {
+      Object.assign(id.p, clean(props, 'register'));
+      saveIdentity();
+    },
+    unregister(key: unknown) {
+      delete id.p[String(key)];
+      saveIdentity();
+    },
+    setUserProperties(props: unknown, o?: UserPropertyOptions) {
+      const p = clean(props, 'setUserProperties');
+      if (Object.keys(p).length) track(o && o.once ? '$set_once' : '$set', p);
+    },
+    time(name: string) {
+      if (!badName('time', name)) timers[name] = stamp || Date.now();
+    },
+    setConsent(c: unknown) {
+      if (c !== 'granted' && c !== 'denied') return log.warn("setConsent: expected 'granted' or 'denied', got " + show(c));
+      consent = c;
+      const h = held;
+      held = [];
+      if (c == 'granted') {
+        saveIdentity();
+        h.forEach(enqueue);
+      } else {
+        queue.clear();
+        platform.remove(opts!.name + '_id');
+      }
+      delivery.pause(c != 'granted');
+    },
+    use(plugin: unknown) {
+      const p = plugin as Plugin;
+      const stage = p && typeof p.execute == 'function' && plugins[p.type];
+      if (!stage) return log.warn('use: plugin needs execute() and type before|enrichment|destination');
+      stage.push(p);
+      if (p.setup) p.setup(tracker);
+    },
+  };
+
+  const tracker = {
+    internals,
+    init: guard('init', (o: unknown) => (init(o), tracker)),
+    flush: () =>
+      new Promise<void>((resolve) => {
+        // Settles in every case: nothing to send, consent not granted, or an SDK fault.
+        const run = () => guard('flush', () => consent == 'granted' && !!delivery.flush().then(resolve), false)() || resolve();
+        buffered ? buffered.push(run) : run();
+      }),
+    getAnonymousId: () => (id ? id.a : ''),
+  } as unknown as FullTracker<E>;
+  for (const k in methods) {
+    const fn = guard(k, methods[k as keyof typeof methods] as (...a: unknown[]) => void);
+    (tracker as unknown as { [k: string]: unknown })[k] = (...args: unknown[]) => {
+      if (!buffered) return fn(...args);
+      const t = Date.now();
+      if (buffered.length < MAX_BUFFERED) buffered.push(() => ((stamp = t), fn(...args)));
+      else log.once('buffer', k + ': init not called and ' + MAX_BUFFERED + ' calls wait; dropped');
+    };
+  }
+  return tracker;
+}

@@ -1,0 +1,150 @@
+import type { Logger } from '../log';
+import type { Platform } from '../platform/types';
+import type { TrackedEvent } from '../types';
+
+/** An event as it waits in the queue: already serialised, so a batch is a string join. */
+export interface Entry {
+  seq: number;
+  json: string;
+}
+
+export interface Queue {
+  /** Waiting events, oldest first, in seq order. */
+  readonly items: Entry[];
+  /** Events dropped for overflow and not yet reported to the collector. */
+  dropped(): number;
+  add(event: TrackedEvent): void;
+  /** Writes what is new, synchronously. */
+  save(): void;
+  /** The collector has everything up to lastSeq (or it was rejected): forget it. */
+  ack(lastSeq: number, reportedDrops: number): void;
+  /** Forget everything waiting, in memory and in storage. The seq counter stays. */
+  clear(): void;
+}
+
+interface Meta {
+  s: number; // last seq given out
+  a: number; // every seq up to this is done
+  f: number; // first segment key still in use
+  n: number; // next segment key
+  d: number; // drops not yet reported
+}
+
+const SEGMENT_CHARS = 256 * 1024; // a WeChat key holds 1 MB; CJK text is up to 3 bytes a char
+
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return n;
+}
+
+/**
+ * A persisted FIFO as an append-only log of segment keys plus one small meta key.
+ * A save writes only the events added since the last save, so the bytes written grow with
+ * the events, never with the queue length. Delivery always consumes from the head in seq order,
+ * so one watermark (`a`) says what is done, and whole segments behind it are removed.
+ */
+export function createQueue(platform: Platform, prefix: string, max: number, log: Logger): Queue {
+  const metaKey = prefix + '_q';
+  const items: Entry[] = [];
+  let segments: [key: number, last: number][] = [];
+  let meta: Meta = { s: 0, a: 0, f: 0, n: 0, d: 0 };
+  let unsaved = 0;
+
+  const entry = (e: TrackedEvent): Entry => {
+    return { seq: e.seq as number, json: JSON.stringify(e) };
+  };
+
+  /** True when the write went through. A failure leaves the events in memory, where delivery still finds them. */
+  const write = (key: string, value: string) => {
+    const err = platform.write(key, value);
+    if (err) log.once('storage', 'storage write failed (' + err + '); events kept in memory');
+    return !err;
+  };
+  const writeMeta = () => write(metaKey, JSON.stringify(meta));
+  const unreadable = (key: string) => log.warn('storage key ' + key + ' unreadable, skipped');
+
+  // Restore what an earlier process left.
+  try {
+    const raw = platform.read(metaKey);
+    if (raw) meta = Object.assign(meta, JSON.parse(raw));
+    for (let k = meta.f; k < meta.n; k++) {
+      try {
+        const events = JSON.parse(platform.read(prefix + '_q' + k) || '[]') as TrackedEvent[];
+        let last = 0;
+        for (const e of events) {
+          last = e.seq as number;
+          if (last > meta.a) items.push(entry(e));
+        }
+        segments.push([k, last]);
+      } catch (e) {
+        unreadable(prefix + '_q' + k);
+      }
+    }
+  } catch (e) {
+    unreadable(metaKey);
+  }
+  // A crash can leave events newer than the saved counter only if the meta write failed; never reuse their seq.
+  if (items.length) meta.s = Math.max(meta.s, items[items.length - 1].seq);
+
+
+
+  const ack = (lastSeq: number, reportedDrops: number) => {
+    while (items.length && items[0].seq <= lastSeq) items.shift();
+    unsaved = Math.min(unsaved, items.length);
+    meta.a = Math.max(meta.a, lastSeq);
+    meta.d = Math.max(0, meta.d - reportedDrops);
+    while (segments.length && segments[0][1] <= meta.a) {
+      platform.remove(prefix + '_q' + segments[0][0]);
+      segments.shift();
+    }
+    meta.f = segments.length ? segments[0][0] : meta.n;
+    writeMeta();
+  };
+
+  return {
+    items,
+    dropped: () => meta.d,
+    add(event) {
+      event.seq = ++meta.s;
+      items.push(entry(event));
+      unsaved++;
+      if (items.length > max) {
+        const gone = items.shift() as Entry;
+        meta.a = gone.seq;
+        meta.d++;
+        unsaved = Math.min(unsaved, items.length);
+        log.once('overflow', 'over maxQueueEvents: oldest dropped and counted');
+      }
+    },
+    save() {
+      if (!unsaved) return;
+      const fresh = items.slice(items.length - unsaved);
+      const added: [number, number][] = [];
+      let key = meta.n;
+      for (let i = 0; i < fresh.length; key++) {
+        let chars = 0;
+        const part: string[] = [];
+        while (i < fresh.length && (!part.length || chars + fresh[i].json.length < SEGMENT_CHARS)) {
+          chars += fresh[i].json.length;
+          part.push(fresh[i++].json);
+        }
+        if (!write(prefix + '_q' + key, '[' + part.join(',') + ']')) return;
+        added.push([key, fresh[i - 1].seq]);
+      }
+      const before = meta.n;
+      meta.n = key;
+      if (!writeMeta()) {
+        meta.n = before; // the segments just written are overwritten by the next try
+        return;
+      }
+      segments = segments.concat(added);
+      unsaved = 0;
+    },
+    ack,
+    clear: () => ack(meta.s, meta.d),
+  };
+}
