@@ -8,9 +8,9 @@ export interface Logger {
 
 export function createLogger(isDebug: () => boolean): Logger {
   const seen: { [key: string]: 1 } = {};
-  const out = (kind: 'warn' | 'log', message: string, data: unknown = '') => {
+  const out = (kind: 'warn' | 'log', message: string, ...data: unknown[]) => {
     try {
-      console[kind]('[wetrack] ' + message, data);
+      console[kind]('[wetrack] ' + message, ...data);
     } catch (e) {
       // no console, or a broken one: nothing to tell
     }

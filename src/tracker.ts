@@ -66,6 +66,16 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     delivery.added();
   };
 
+  /** Granted releases held events; denied forgets everything stored; only granted sends. */
+  const applyConsent = (c: Consent) => {
+    consent = c;
+    const h = held;
+    held = [];
+    if (c == 'granted') saveIdentity(), h.forEach(enqueue);
+    if (c == 'denied') queue.clear(), platform.remove(opts!.name + '_id');
+    delivery.pause(c != 'granted');
+  };
+
   const track = (name: string, props?: unknown) => {
     const time = stamp || Date.now();
     if (badName('track', name) || consent == 'denied') return;
@@ -91,7 +101,6 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     if (!o) return;
     opts = o;
     platform = internals.platform = makePlatform();
-    consent = o.consent;
     mask = createMasker(o.mask);
     const loaded = loadIdentity(platform, o.name + '_id');
     id = loaded || newIdentity();
@@ -105,9 +114,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       () => Object.assign(platform.context(), o.appVersion && { appVersion: o.appVersion }),
       log,
     );
-    if (consent == 'denied') queue.clear();
-    delivery.pause(consent != 'granted');
-    if (!loaded) saveIdentity();
+    applyConsent(o.consent);
     platform.onNetwork((on) => delivery.online(on));
     platform.onAppShow(
       guard('app show', () => {
@@ -125,7 +132,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     const replay = buffered!;
     buffered = null;
     for (const f of replay) guard('init', f)();
-    if (queue.items.length) delivery.flush();
+    delivery.flush(); // what an earlier process left
   };
 
   /** Nothing an SDK method does may throw into the host. */
@@ -172,17 +179,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     },
     setConsent(c: unknown) {
       if (c !== 'granted' && c !== 'denied') return log.warn("setConsent: expected 'granted' or 'denied', got " + show(c));
-      consent = c;
-      const h = held;
-      held = [];
-      if (c == 'granted') {
-        saveIdentity();
-        h.forEach(enqueue);
-      } else {
-        queue.clear();
-        platform.remove(opts!.name + '_id');
-      }
-      delivery.pause(c != 'granted');
+      applyConsent(c);
     },
     use(plugin: unknown) {
       const p = plugin as Plugin;

@@ -122,26 +122,18 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
     },
     save() {
       if (!unsaved) return;
-      const fresh = items.slice(items.length - unsaved);
+      const fresh = items.slice(-unsaved);
+      const first = meta.n;
       const added: [number, number][] = [];
-      let key = meta.n;
-      for (let i = 0; i < fresh.length; key++) {
-        let chars = 0;
+      for (let i = 0; i < fresh.length; ) {
         const part: string[] = [];
-        while (i < fresh.length && (!part.length || chars + fresh[i].json.length < SEGMENT_CHARS)) {
-          chars += fresh[i].json.length;
-          part.push(fresh[i++].json);
-        }
-        if (!write(prefix + '_q' + key, '[' + part.join(',') + ']')) return;
-        added.push([key, fresh[i - 1].seq]);
+        for (let chars = 0; i < fresh.length && (!part.length || (chars += fresh[i].json.length) < SEGMENT_CHARS); ) part.push(fresh[i++].json);
+        // On failure the keys just written are not in meta, and the next try overwrites them.
+        if (!write(prefix + '_q' + meta.n, '[' + part.join(',') + ']')) return void (meta.n = first);
+        added.push([meta.n++, fresh[i - 1].seq]);
       }
-      const before = meta.n;
-      meta.n = key;
-      if (!writeMeta()) {
-        meta.n = before; // the segments just written are overwritten by the next try
-        return;
-      }
-      segments = segments.concat(added);
+      if (!writeMeta()) return void (meta.n = first);
+      segments.push(...added);
       unsaved = 0;
     },
     ack,

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createTrackerWith } from '../../src/tracker';
 import type { Options, TrackedEvent } from '../../src/types';
 import { createFakePlatform } from '../support/fake-platform';
 
 const URL = 'http://127.0.0.1:9/collect';
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: MockInstance<typeof console.warn>;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2026-11-25T08:00:00Z') });
@@ -19,7 +19,7 @@ function setup(options: Partial<Options> = {}, fake = createFakePlatform({ page:
   const t = createTrackerWith(() => fake.platform);
   return { t, fake, init: () => t.init({ serverUrl: URL, ...options }) };
 }
-const warnings = () => warn.mock.calls.map((c: unknown[]) => String(c[0]));
+const warnings = () => warn.mock.calls.map((c) => String(c[0]));
 
 describe('events', () => {
   it('carry id, gap-free seq, time stamped at track(), identity, session, page and merged properties', async () => {
