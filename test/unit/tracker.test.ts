@@ -107,6 +107,42 @@ describe('events', () => {
   });
 });
 
+describe('sessions', () => {
+  it('a session survives a short background stay and ends after sessionTimeoutMs in the background', async () => {
+    const { t, fake, init } = setup({ batchSize: 100, sessionTimeoutMs: 60_000 });
+    fake.state.autoRespond = () => ({ status: 200 });
+    init();
+    t.track('a');
+    fake.hide();
+    vi.advanceTimersByTime(59_000);
+    fake.show();
+    t.track('b');
+    fake.hide();
+    vi.advanceTimersByTime(61_000);
+    fake.show();
+    t.track('c');
+    await t.flush();
+    const [a, b, c] = fake.delivered;
+    expect(a.sessionId).toBe(b.sessionId);
+    expect(c.sessionId).not.toBe(b.sessionId);
+    expect(c.sessionId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('a cold start begins a new session', () => {
+    const storage = new Map<string, string>();
+    const ids = [0, 1].map(() => {
+      const { t, init } = setup({}, createFakePlatform({ storage }));
+      init();
+      let sid = '';
+      t.use({ name: 'spy', type: 'destination', execute: (e) => void (sid = e.sessionId) });
+      t.track('x');
+      return [t.getAnonymousId(), sid];
+    });
+    expect(ids[0][0]).toBe(ids[1][0]);
+    expect(ids[0][1]).not.toBe(ids[1][1]);
+  });
+});
+
 describe('persistence', () => {
   it('track() touches no storage; events are stored within a second, in coalesced writes', async () => {
     const { t, fake, init } = setup({ batchSize: 1000, flushIntervalMs: 60_000 });
