@@ -13,15 +13,15 @@ import type { Consent, EventMap, Plugin, Properties, Tracker, TrackedEvent, User
 const NAME = /^[^\x00-\x1f]{1,100}$/;
 const MAX_BUFFERED = 1000;
 
-/**
- * What the auto-capture and exposure modules see of a tracker, beyond the public API. They are
- * plugins: `use()` before init waits in the buffer, so their setup runs once these are set.
- */
+/** What the auto-capture and exposure modules see of a tracker, beyond the public API. */
 export interface TrackerInternals {
   platform?: Platform;
+  options?: Resolved;
   log: Logger;
   /** True when this install had no stored identity at init. */
   firstLaunch?: boolean;
+  /** Called once init has started the tracker, after the calls made before init were replayed. */
+  start?: () => void;
 }
 
 export type FullTracker<E extends EventMap = EventMap> = Tracker<E> & { readonly internals: TrackerInternals };
@@ -90,7 +90,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     if (!e) return;
     // What plugins and beforeSend added is made safe and masked too.
     if (plugins.before.length + plugins.enrichment.length || opts!.beforeSend) e.properties = clean(e.properties);
-    log.debug('track ' + name, e);
+    log.debug(name, e);
     if (consent == 'granted') enqueue(e);
     else if (held.length < opts!.maxQueueEvents) held.push(e);
   };
@@ -99,7 +99,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     if (opts) return log.warn('init: already done; ignored');
     const o = resolveOptions(options, log);
     if (!o) return;
-    opts = o;
+    opts = internals.options = o;
     platform = internals.platform = makePlatform();
     mask = createMasker(o.mask);
     const loaded = loadIdentity(platform, o.name + '_id');
@@ -123,15 +123,17 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
         hiddenAt = 0;
       }),
     );
+    const replay = buffered!.concat(internals.start || []);
+    buffered = null;
+    for (const f of replay) guard('init', f)();
+    // Registered after auto-capture started and added its own listeners: the events it tracks
+    // on hide are then in the queue when it is written and sent, before timers may freeze.
     platform.onAppHide(
       guard('app hide', () => {
         hiddenAt = Date.now();
         if (consent == 'granted') delivery.hide();
       }),
     );
-    const replay = buffered!;
-    buffered = null;
-    for (const f of replay) guard('init', f)();
     delivery.flush(); // what an earlier process left
   };
 

@@ -118,6 +118,8 @@ export interface Options {
   retryMaxMs?: number;
   /** Storage key prefix; give each extra tracker its own. Default 'wt'. */
   name?: string;
+  /** Auto-capture of app, page, tap, share and tab events: on by default; false turns it off. */
+  autocapture?: boolean | import('./autocapture/options').AutocaptureOptions;
 }
 
 export interface UserPropertyOptions {

@@ -24,6 +24,7 @@ export interface Platform {
   page(): string | undefined;
   /** Told the current connectivity once it is known, then on every change. */
   onNetwork(listener: (online: boolean, type: string) => void): void;
-  onAppShow(listener: () => void): unknown;
+  /** Told WeChat's show options (scene, path, query, referrerInfo). */
+  onAppShow(listener: (options?: { [key: string]: unknown }) => void): unknown;
   onAppHide(listener: () => void): unknown;
 }

@@ -35,6 +35,7 @@ interface Wx {
 const DEVICE_FIELDS = ['brand', 'model', 'platform', 'system', 'screenWidth', 'screenHeight', 'pixelRatio', 'SDKVersion'];
 
 declare const getCurrentPages: () => { route?: string }[];
+declare const wx: Wx;
 
 /** Parses Retry-After, given as delta-seconds or an HTTP date, into milliseconds from now. */
 export function retryAfterMs(header: Record<string, string> | undefined, now: number): number | undefined {
@@ -57,7 +58,7 @@ function attempt<T>(fn: () => T): T | undefined {
 
 export function createWxPlatform(): Platform {
   // Captured once: a process that is torn down keeps talking to its own wx, never a newer one.
-  const w = (globalThis as unknown as { wx: Wx }).wx;
+  const w = wx;
   let network: string | undefined;
   let ctx: BatchContext | undefined;
   const call = (api: keyof Wx, ...args: unknown[]) => attempt(() => (w[api] as (...a: unknown[]) => Info)(...args));

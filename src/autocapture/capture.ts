@@ -1,0 +1,143 @@
+import type { FullTracker } from '../tracker';
+import type { Properties } from '../types';
+import { SHARE_PARAM } from './launch';
+import type { Resolved } from './options';
+import type { Bag } from './hook';
+
+/** A page or component-as-page instance as WeChat hands it to lifecycle methods. */
+export interface PageLike {
+  route?: string;
+  options?: { [key: string]: string };
+}
+
+interface Visit {
+  query?: unknown;
+  /** When the page was last shown; 0 while hidden. */
+  shownAt: number;
+}
+
+/** Longest visible time we believe: a clock jump must not report days on one page. */
+const MAX_VISIBLE_MS = 86_400_000;
+const TAPS = /^(tap|longpress|longtap)$/;
+
+/**
+ * The recorders behind every wrapper: page visits, taps, shares and tab taps become events on the
+ * tracker. Nothing is recorded before start() (init with auto-capture on).
+ */
+export function createCapture(tracker: FullTracker) {
+  const log = tracker.internals.log;
+  const visits = new WeakMap<object, Visit>();
+  let lastRoute: string | undefined;
+  let lastTap: unknown;
+  let lastTapKey = '';
+
+  const cap = {
+    on: undefined as Resolved | undefined,
+    /** Sharer token and the depth of shares made in this launch. */
+    sharer: '',
+    depth: 1,
+    safe(f: () => void) {
+      try {
+        f();
+      } catch (e) {
+        log.warn('autocapture failed: ' + e);
+      }
+    },
+    route(page: unknown): string | undefined {
+      const platform = tracker.internals.platform;
+      return (page ? (page as PageLike).route : undefined) || (platform && platform.page());
+    },
+    excluded(route: string | undefined): boolean {
+      const ex = cap.on && cap.on.excludePages;
+      return !!ex && ex.some((r) => (typeof r == 'string' ? r == route || r == '/' + route : r.test(route || '')));
+    },
+    visit(page: object): Visit {
+      let v = visits.get(page);
+      if (!v) visits.set(page, (v = { shownAt: 0 }));
+      return v;
+    },
+    load(page: object, query: unknown) {
+      cap.visit(page).query = query;
+    },
+    show(page: object) {
+      const on = cap.on;
+      const route = cap.route(page);
+      if (!on || cap.excluded(route)) return;
+      const v = cap.visit(page);
+      v.shownAt = Date.now();
+      if (on.pageView) {
+        const props: Properties = { path: route, query: v.query || (page as PageLike).options, referrer: lastRoute };
+        if (on.titles && route && on.titles[route]) props.title = on.titles[route];
+        tracker.track('$page_view', props);
+      }
+      lastRoute = route;
+    },
+    /** onHide, or onUnload of a page that was still visible (a closed page gets only onUnload). */
+    leave(page: object) {
+      const v = visits.get(page);
+      if (!cap.on || !v || !v.shownAt) return;
+      const ms = Math.min(MAX_VISIBLE_MS, Math.max(0, Date.now() - v.shownAt));
+      v.shownAt = 0;
+      if (cap.on.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
+    },
+    /**
+     * One gesture is one $tap: every handler a tap reaches while it bubbles (through nested
+     * components, a Component-as-page wrapped twice, a re-entered handler) gets an event with the
+     * same type and timeStamp, or the very same object; only the first records.
+     */
+    tap(e: unknown, handler: string) {
+      const on = cap.on;
+      const ev = e as { type?: string; timeStamp?: number; target?: Bag; currentTarget?: Bag; changedTouches?: unknown } | null;
+      if (!on || !on.tap || !ev || typeof ev != 'object' || !TAPS.test(ev.type as string) || !ev.currentTarget) return;
+      const key = ev.type + ':' + ev.timeStamp;
+      if (ev === lastTap || (ev.timeStamp !== undefined && key == lastTapKey)) return;
+      lastTap = ev;
+      lastTapKey = key;
+      const target = ev.target || {};
+      const current = ev.currentTarget;
+      const dataset = Object.assign({}, target.dataset, current.dataset) as Bag;
+      const route = cap.route(undefined);
+      if ('wtIgnore' in dataset || cap.excluded(route)) return;
+      tracker.track('$tap', {
+        path: route,
+        type: ev.type,
+        handler,
+        element_id: current.id || target.id || undefined,
+        dataset,
+        slot: dataset.wtSlot,
+      });
+    },
+    tabTap(item: unknown) {
+      const i = (item || {}) as Bag;
+      if (cap.on && cap.on.tabTap) tracker.track('$tab_tap', { index: i.index, pagePath: i.pagePath, text: i.text });
+    },
+    /** Records a share and returns what the host handler returned, with only the path (or timeline query) extended. */
+    share(page: object, args: unknown[], method: 'message' | 'timeline', result: unknown): unknown {
+      const on = cap.on;
+      if (!on || !on.share) return result;
+      const from = args[0] && (args[0] as Bag).from;
+      const route = cap.route(page);
+      tracker.track('$share', { method, from, path: route, share_depth: on.shareChain ? cap.depth : undefined });
+      if (!on.shareChain || !cap.sharer) return result;
+      const token = SHARE_PARAM + '=' + cap.sharer + '.' + cap.depth;
+      const extend = (r: unknown): unknown => {
+        if (r && typeof (r as PromiseLike<unknown>).then == 'function') return (r as Promise<unknown>).then(extend);
+        if (r != null && typeof r != 'object') return r;
+        const out = Object.assign({}, r as Bag);
+        if (method == 'timeline') {
+          out.query = (out.query ? out.query + '&' : '') + token;
+        } else {
+          const query = (page as PageLike).options || {};
+          const path = (out.path as string) || '/' + route + (Object.keys(query).length ? '?' + Object.keys(query).map((k) => k + '=' + query[k]).join('&') : '');
+          out.path = path + (path.indexOf('?') >= 0 ? '&' : '?') + token;
+          if (out.promise) out.promise = extend(out.promise);
+        }
+        return out;
+      };
+      return extend(result);
+    },
+  };
+  return cap;
+}
+
+export type Capture = ReturnType<typeof createCapture>;

@@ -1,0 +1,61 @@
+import { launchOptions } from '../platform/launch';
+import type { FullTracker } from '../tracker';
+import type { EventMap } from '../types';
+import { createCapture } from './capture';
+import { patchGlobals } from './globals';
+import { launchProperties } from './launch';
+import { resolveAutocapture, type AutocaptureOptions } from './options';
+import { wrapBehavior, wrapComponent, wrapPage } from './wrap';
+
+export type { AutocaptureOptions };
+
+/** The explicit wrappers, for where the globals may not be replaced (plugin mode) or are not wanted. */
+export interface AutocaptureApi {
+  /** `Page(wetrack.page({...}))` */
+  page<T>(options: T): T;
+  /** `Component(wetrack.component({...}))`, also for pages built with Component. */
+  component<T>(options: T): T;
+  /** `Behavior(wetrack.behavior({...}))` */
+  behavior<T>(options: T): T;
+  /**
+   * `App(wetrack.app({...}))` returns the options unchanged: app events come from wx.onAppShow /
+   * onAppHide and the launch options, which work in every mode. It is here so that code written for
+   * explicit mode wraps all four constructors alike.
+   */
+  app<T>(options: T): T;
+}
+
+/**
+ * Adds auto-capture to a tracker: the explicit wrappers at once, and at init (unless
+ * `autocapture: false`) the global patch and the app events.
+ */
+export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>): FullTracker<E> & AutocaptureApi {
+  const internals = tracker.internals;
+  const t = tracker as unknown as FullTracker;
+  const cap = createCapture(t);
+  const wraps = {
+    page: (o: unknown) => wrapPage(o, cap),
+    component: (o: unknown) => wrapComponent(o, cap),
+    behavior: (o: unknown) => wrapBehavior(o, cap),
+  };
+  const start = () => {
+    const on = (cap.on = resolveAutocapture((internals.options as { autocapture?: boolean | AutocaptureOptions }).autocapture));
+    if (!on) return;
+    const platform = internals.platform!;
+    const props = launchProperties(launchOptions());
+    cap.sharer = tracker.getAnonymousId().slice(0, 12);
+    cap.depth = ((props.share_depth as number) || 0) + 1;
+    if (on.patchGlobals) patchGlobals(wraps, internals.log);
+    if (!on.app) return;
+    let shownAt = Date.now();
+    t.track('$app_launch', Object.assign(props, { is_first_launch: internals.firstLaunch }));
+    platform.onAppShow((o) => {
+      const opts = (o || {}) as { scene?: number; path?: string };
+      shownAt = Date.now();
+      t.track('$app_show', { scene: opts.scene, path: opts.path });
+    });
+    platform.onAppHide(() => t.track('$app_hide', { path: platform.page(), duration_ms: Math.max(0, Date.now() - shownAt) }));
+  };
+  internals.start = start;
+  return Object.assign(tracker, wraps, { app: <T>(o: T) => o }) as FullTracker<E> & AutocaptureApi;
+}

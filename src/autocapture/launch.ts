@@ -1,0 +1,39 @@
+import type { EnterOptions } from '../platform/launch';
+import type { Properties } from '../types';
+
+/** The share-chain parameter added to shared paths: `wts=<sharer>.<depth>`. */
+export const SHARE_PARAM = 'wts';
+
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch (e) {
+    return s;
+  }
+};
+
+/** Query parameters of a URL or path, decoded. */
+export function parseQuery(url: string): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  const q = url.split('#')[0].split('?')[1];
+  if (q) for (const pair of q.split('&')) if (pair) out[decode(pair.split('=')[0])] = decode(pair.slice(pair.indexOf('=') + 1 || pair.length));
+  return out;
+}
+
+/**
+ * $app_launch properties from WeChat's launch options: scene, path, query, referrer app id,
+ * utm_* (from the query, and from the URL inside a scanned code's `q`), the decoded QR `scene`,
+ * and the sharer and depth when the app was opened from a shared link.
+ */
+export function launchProperties(o: EnterOptions): Properties {
+  const query = o.query || {};
+  const p: Properties = { scene: o.scene, path: o.path, query, referrer_app_id: o.referrerInfo && o.referrerInfo.appId };
+  const qrUrl = query.q ? decode(query.q) : '';
+  if (qrUrl) p.qr_url = qrUrl;
+  if (query.scene) p.qr_scene = decode(query.scene);
+  const all = Object.assign(parseQuery(qrUrl), query);
+  for (const k in all) if (/^utm_/.test(k)) p[k] = all[k];
+  const share = /^(\w+)\.(\d+)$/.exec(query[SHARE_PARAM] || '');
+  if (share) (p.share_from = share[1]), (p.share_depth = +share[2]);
+  return p;
+}
