@@ -128,7 +128,10 @@ export function createCapture(tracker: FullTracker) {
           out.query = (out.query ? out.query + '&' : '') + token;
         } else {
           const query = (page as PageLike).options || {};
-          const path = (out.path as string) || '/' + route + (Object.keys(query).length ? '?' + Object.keys(query).map((k) => k + '=' + query[k]).join('&') : '');
+          // A path that already carries a share parameter (forwarded from the launch) gets ours instead.
+          const path = ((out.path as string) || '/' + route + '?' + Object.keys(query).map((k) => k + '=' + query[k]).join('&'))
+            .replace(RegExp('([?&])' + SHARE_PARAM + '=[^&]*&?'), '$1')
+            .replace(/[?&]$/, '');
           out.path = path + (path.indexOf('?') >= 0 ? '&' : '?') + token;
           if (out.promise) out.promise = extend(out.promise);
         }
