@@ -1,0 +1,2 @@
+import type { MinifyOptions } from 'terser';
+export declare const TERSER: MinifyOptions;
