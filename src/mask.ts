@@ -4,6 +4,7 @@ const DEFAULT_KEYS = /password|passwd|pwd|token|secret|authorization|cookie|id_?
 
 // Digit runs are bounded by hand: lookbehind is missing on older iOS engines.
 const DIGITS = /(^|[^\dA-Za-z])(\d{11,19}[Xx]?)(?![\dA-Za-z])/g;
+const POSSIBLE = /@|\d{11}/;
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 // Region, birth date from 1900, sequence, check character.
 const ID = /^\d{6}(19|20)\d{2}[01]\d[0-3]\d{4}[\dXx]$/;
@@ -38,9 +39,12 @@ export function createMasker(options: MaskOptions | false | undefined): Masker {
         ? new RegExp(o.keys.map((k) => String(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^(?!)', 'i')
         : DEFAULT_KEYS;
   const on = options !== false && o.patterns !== false;
+  // Property names repeat from event to event: remember the verdict for each.
+  const seen: { [key: string]: boolean } = {};
   return {
-    key: (k) => keys.test(k),
-    text: (s) => (on ? s.replace(EMAIL, '[email]').replace(DIGITS, (m, pre: string, d: string) => (tag(d) ? pre + tag(d) : m)) : s),
+    key: (k) => (seen[k] !== undefined ? seen[k] : (seen[k] = keys.test(k))),
+    // Most values have neither an @ nor a long digit run: one cheap test spares them the replacing.
+    text: (s) => (on && POSSIBLE.test(s) ? s.replace(EMAIL, '[email]').replace(DIGITS, (m, pre: string, d: string) => (tag(d) ? pre + tag(d) : m)) : s),
     number: (n) => (on && Number.isInteger(n) && tag(String(n))) || n,
   };
 }

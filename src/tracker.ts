@@ -1,5 +1,5 @@
 import { loadIdentity, newIdentity, type Identity } from './identity';
-import { randomId } from './id';
+import { idSequence, randomId } from './id';
 import { createLogger, type Logger } from './log';
 import { createMasker, type Masker } from './mask';
 import { resolveOptions, type Resolved } from './options';
@@ -45,6 +45,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   let buffered: (() => void)[] | null = [];
   const timers: { [name: string]: number } = {};
   const plugins = newStages();
+  const nextId = idSequence();
   const log = createLogger(() => !!(opts && opts.debug));
   const internals: TrackerInternals = { log };
 
@@ -85,7 +86,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       delete timers[name];
     }
     // userId and page stay undefined when unknown, and JSON leaves them out.
-    let e = runTimeline(plugins, { id: randomId(), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
+    let e = runTimeline(plugins, { id: nextId(), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
     if (e && opts!.beforeSend) e = opts!.beforeSend(e);
     if (!e) return;
     // What plugins and beforeSend added is made safe and masked too.

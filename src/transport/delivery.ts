@@ -3,7 +3,7 @@ import type { Platform } from '../platform/types';
 import type { BatchContext } from '../types';
 import { backoff } from './backoff';
 import { verdict } from './policy';
-import { utf8Length, type Entry, type Queue } from './queue';
+import { json, utf8Length, type Entry, type Queue } from './queue';
 
 export interface DeliveryConfig {
   serverUrl: string;
@@ -78,7 +78,7 @@ export function createDelivery(
     const batch = items.slice(0, limit);
     let body: string;
     // Halve until the body fits maxBatchBytes; a single event too large for it goes alone.
-    while (utf8Length((body = head + batch.map((e) => e.json).join(',') + ']}')) > cfg.maxBatchBytes && batch.length > 1)
+    while (utf8Length((body = head + batch.map(json).join(',') + ']}')) > cfg.maxBatchBytes && batch.length > 1)
       batch.length = Math.ceil(batch.length / 2);
     inFlight = true;
     platform.post(

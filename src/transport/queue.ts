@@ -5,8 +5,14 @@ import type { TrackedEvent } from '../types';
 /** An event as it waits in the queue: already serialised, so a batch is a string join. */
 export interface Entry {
   seq: number;
-  json: string;
+  /** The event, until it is serialised. */
+  event?: TrackedEvent;
+  /** Serialised when first saved (or restored): never on the track() path. */
+  json?: string;
 }
+
+/** The entry's JSON, made on first use. */
+export const json = (e: Entry) => e.json || (e.json = JSON.stringify(e.event));
 
 export interface Queue {
   /** Waiting events, oldest first, in seq order. */
@@ -55,7 +61,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
   let unsaved = 0;
 
   const entry = (e: TrackedEvent): Entry => {
-    return { seq: e.seq as number, json: JSON.stringify(e) };
+    return { seq: e.seq as number, event: e };
   };
 
   /** True when the write went through. A failure leaves the events in memory, where delivery still finds them. */
@@ -127,7 +133,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
       const added: [number, number][] = [];
       for (let i = 0; i < fresh.length; ) {
         const part: string[] = [];
-        for (let chars = 0; i < fresh.length && (!part.length || (chars += fresh[i].json.length) < SEGMENT_CHARS); ) part.push(fresh[i++].json);
+        for (let chars = 0; i < fresh.length && (!part.length || (chars += json(fresh[i]).length) < SEGMENT_CHARS); ) part.push(json(fresh[i++]));
         // On failure the keys just written are not in meta, and the next try overwrites them.
         if (!write(prefix + '_q' + meta.n, '[' + part.join(',') + ']')) return void (meta.n = first);
         added.push([meta.n++, fresh[i - 1].seq]);

@@ -47,7 +47,7 @@ describe('events', () => {
     expect(b).toMatchObject({ seq: 2, userId: 'u-42', anonymousId: t.getAnonymousId(), time: a.time + 100 });
     expect(c.seq).toBe(3);
     expect(new Set([a.id, b.id, c.id]).size).toBe(3);
-    expect(a.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.id).toMatch(/^[0-9a-f]{32}[0-9a-z]+$/);
     expect(a.sessionId).toBe(c.sessionId);
     expect(fake.sent[0].body.context).toMatchObject({ lib: 'wetrack', appId: 'wx123' });
     expect(fake.sent[0].body.sentAt).toBe(Date.parse('2026-11-25T08:00:00Z') + 500);
