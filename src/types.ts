@@ -120,6 +120,8 @@ export interface Options {
   name?: string;
   /** Auto-capture of app, page, tap, share and tab events: on by default; false turns it off. */
   autocapture?: boolean | import('./autocapture/options').AutocaptureOptions;
+  /** Exposure of `.wt-exposure` slots (needs auto-capture): on by default; false turns it off. */
+  exposure?: boolean | import('./exposure/options').ExposureOptions;
 }
 
 export interface UserPropertyOptions {

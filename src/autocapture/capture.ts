@@ -33,6 +33,8 @@ export function createCapture(tracker: FullTracker) {
 
   const cap = {
     on: undefined as Resolved | undefined,
+    /** Further wrapping (exposure) applied to each copied Page or Component options object. */
+    plugs: [] as ((options: Bag, isComponent: boolean) => void)[],
     /** Sharer token and the depth of shares made in this launch. */
     sharer: '',
     depth: 1,

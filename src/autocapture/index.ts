@@ -1,7 +1,7 @@
 import { launchOptions } from '../platform/launch';
 import type { FullTracker } from '../tracker';
 import type { EventMap } from '../types';
-import { createCapture } from './capture';
+import { createCapture, type Capture } from './capture';
 import { patchGlobals } from './globals';
 import { launchProperties } from './launch';
 import { resolveAutocapture, type AutocaptureOptions } from './options';
@@ -29,10 +29,9 @@ export interface AutocaptureApi {
  * Adds auto-capture to a tracker: the explicit wrappers at once, and at init (unless
  * `autocapture: false`) the global patch and the app events.
  */
-export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>): FullTracker<E> & AutocaptureApi {
+export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap: Capture = createCapture(tracker as unknown as FullTracker)): FullTracker<E> & AutocaptureApi {
   const internals = tracker.internals;
   const t = tracker as unknown as FullTracker;
-  const cap = createCapture(t);
   const wraps = {
     page: (o: unknown) => wrapPage(o, cap),
     component: (o: unknown) => wrapComponent(o, cap),

@@ -47,6 +47,7 @@ export function wrapPage<T>(options: T, cap: Capture): T {
   const o = Object.assign({}, options) as Bag;
   wrapPageLifecycles(o, cap);
   wrapHandlers(o, cap);
+  for (const plug of cap.plugs) plug(o, false);
   return o as T;
 }
 
@@ -61,6 +62,7 @@ export function wrapComponent<T>(options: T, cap: Capture): T {
   const methods = (o.methods = Object.assign({}, o.methods) as Bag);
   wrapPageLifecycles(methods, cap);
   wrapHandlers(methods, cap);
+  for (const plug of cap.plugs) plug(o, true);
   return o as T;
 }
 

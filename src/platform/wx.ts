@@ -1,6 +1,7 @@
 import type { BatchContext } from '../types';
 import type { HttpResult, Platform } from './types';
 import { VERSION } from '../version';
+import { topPage } from './pages';
 
 /* The only module that touches `wx`. Public APIs only: no private globals. */
 
@@ -34,7 +35,6 @@ interface Wx {
 /** Device facts copied into the batch context under WeChat's own names. */
 const DEVICE_FIELDS = ['brand', 'model', 'platform', 'system', 'screenWidth', 'screenHeight', 'pixelRatio', 'SDKVersion'];
 
-declare const getCurrentPages: () => { route?: string }[];
 declare const wx: Wx;
 
 /** Parses Retry-After, given as delta-seconds or an HTTP date, into milliseconds from now. */
@@ -108,8 +108,7 @@ export function createWxPlatform(): Platform {
       return Object.assign({}, ctx, { network });
     },
     page() {
-      const stack = attempt(getCurrentPages) || [];
-      const top = stack[stack.length - 1];
+      const top = topPage();
       return top && top.route;
     },
     onNetwork(listener) {

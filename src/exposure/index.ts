@@ -1,0 +1,164 @@
+import type { Capture } from '../autocapture/capture';
+import { hook, type Bag } from '../autocapture/hook';
+import { topPage as pageOf } from '../platform/pages';
+import type { FullTracker } from '../tracker';
+import type { Properties } from '../types';
+import { resolveExposure, type ExposureOptions, type ResolvedExposure } from './options';
+import { createScheduler } from './scheduler';
+
+export type { ExposureOptions };
+
+/** The part of WeChat's IntersectionObserver we use. */
+interface Observer {
+  relativeToViewport(margins?: object): Observer;
+  observe(selector: string, cb: (res: { dataset?: Bag; intersectionRatio: number; intersectionRect?: { height: number } }) => void): void;
+  disconnect(): void;
+}
+/** A page or component instance: both create observers in their own scope. */
+interface Scope {
+  createIntersectionObserver(options: object): Observer;
+  setData?: (data: object, cb?: () => void) => void;
+}
+
+/** The manual API, for what the automatic one cannot see. */
+export interface ExposureApi {
+  exposure: {
+    /** Observes `selector` (default: the exposure selector) inside a page or component. */
+    observe(scope: object, selector?: string): void;
+    /** Looks again for slots in the scope (new content), without counting any twice. */
+    refresh(scope: object): void;
+    /** Stops observing in the scope. */
+    stop(scope: object): void;
+  };
+}
+
+const MARK = '__wtx';
+
+/**
+ * Exposure: every `.wt-exposure` element with data-wt-slot, on every page and inside every custom
+ * component, observed in its own scope while its page is shown; `$exposure` once it was seen
+ * long enough (scheduler.ts). Observers are made after render (onReady / ready), again after each
+ * setData so new content is picked up, and all are released when the page hides or unloads.
+ */
+export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T & ExposureApi {
+  const internals = tracker.internals;
+  const sessionCounted = new Set<string>();
+  /** The shown page, its scheduler, and every scope observing for it. */
+  let view: { page: object; scheduler: ReturnType<typeof createScheduler>; observers: Map<Scope, Observer> } | undefined;
+  /** Components by the page they live on, so a page shown again observes inside them too. */
+  const components = new WeakMap<object, Set<Scope>>();
+  const rendered = new WeakSet<object>();
+  let rules: ResolvedExposure | undefined;
+
+  const emit = (props: Properties) => {
+    props.path = cap.route(view && view.page);
+    tracker.track('$exposure', props);
+  };
+
+  const observe = (scope: Scope, selector?: string) => {
+    if (!view || !rules) return;
+    const old = view.observers.get(scope);
+    if (old) old.disconnect();
+    const v = view;
+    const ob = scope.createIntersectionObserver({ observeAll: true, thresholds: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, rules.minRatio] });
+    ob.relativeToViewport().observe(selector || rules.selector, (res) =>
+      cap.safe(() => {
+        const ds = res.dataset || {};
+        if (ds.wtSlot != null && view === v) v.scheduler.see({ slot: String(ds.wtSlot), dataset: ds, ratio: res.intersectionRatio, visiblePx: res.intersectionRect ? res.intersectionRect.height : 0 });
+      }),
+    );
+    v.observers.set(scope, ob);
+  };
+
+  const start = (page: object) => {
+    if (!rules || cap.excluded(cap.route(page))) return;
+    end();
+    view = { page, scheduler: createScheduler(rules, emit, rules.once == 'session' ? sessionCounted : new Set()), observers: new Map() };
+    observe(page as Scope);
+    (components.get(page) || new Set()).forEach((c) => observe(c));
+  };
+
+  const end = () => {
+    if (!view) return;
+    view.scheduler.stop();
+    view.observers.forEach((o) => o.disconnect());
+    view = undefined;
+  };
+
+  /** After each setData has rendered, look for new slots in that scope. */
+  const watchSetData = (scope: Scope) => {
+    const setData = scope.setData;
+    if (typeof setData != 'function' || (setData as unknown as Bag)[MARK]) return;
+    const wrapped = function (this: Scope, data: object, cb?: () => void) {
+      return setData.call(this, data, function (this: unknown) {
+        cap.safe(() => view && view.observers.has(scope) && observe(scope));
+        return cb && cb.apply(this, arguments as unknown as []);
+      });
+    };
+    (wrapped as unknown as Bag)[MARK] = 1;
+    scope.setData = wrapped;
+  };
+
+  cap.plugs.push((o, isComponent) => {
+    if (!isComponent) {
+      o.onLoad = hook(o.onLoad, (self) => watchSetData(self as Scope), cap.safe, MARK);
+      // The first show comes before the first render: observers then wait for onReady.
+      o.onReady = hook(o.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
+      o.onShow = hook(o.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
+      o.onHide = hook(o.onHide, (self) => view && view.page === self && end(), cap.safe, MARK);
+      o.onUnload = hook(o.onUnload, (self) => view && view.page === self && end(), cap.safe, MARK);
+      return;
+    }
+    const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
+    const m = o.methods as Bag;
+    // A Component used as a page (native, uni-app) has its page lifecycles in methods.
+    m.onLoad = hook(m.onLoad, (self) => watchSetData(self as Scope), cap.safe, MARK);
+    m.onReady = hook(m.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
+    m.onShow = hook(m.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
+    m.onHide = hook(m.onHide, (self) => view && view.page === self && end(), cap.safe, MARK);
+    m.onUnload = hook(m.onUnload, (self) => view && view.page === self && end(), cap.safe, MARK);
+    // A component inside a page: observe in its own scope once rendered.
+    life.ready = hook(life.ready || o.ready, (self) => {
+      const scope = self as Scope;
+      const page = pageOf();
+      if (!page || page === self) return;
+      watchSetData(scope);
+      let set = components.get(page);
+      if (!set) components.set(page, (set = new Set()));
+      set.add(scope);
+      if (view && view.page === page) observe(scope);
+    }, cap.safe, MARK);
+    life.detached = hook(life.detached || o.detached, (self) => {
+      const page = pageOf();
+      const set = page && components.get(page);
+      if (set) set.delete(self as Scope);
+      const ob = view && view.observers.get(self as Scope);
+      if (ob) ob.disconnect(), view!.observers.delete(self as Scope);
+    }, cap.safe, MARK);
+  });
+
+  const prevStart = internals.start;
+  internals.start = () => {
+    if (prevStart) prevStart();
+    const o = internals.options!;
+    rules = cap.on ? resolveExposure((o as { exposure?: boolean | ExposureOptions }).exposure) : undefined;
+    // 'session' counts a slot once until the session ends, as the core decides it: after
+    // sessionTimeoutMs in the background.
+    let hiddenAt = 0;
+    internals.platform!.onAppHide(() => (hiddenAt = Date.now()));
+    internals.platform!.onAppShow(() => hiddenAt && Date.now() - hiddenAt > o.sessionTimeoutMs && sessionCounted.clear());
+  };
+
+  const api: ExposureApi = {
+    exposure: {
+      observe: (scope, selector) => cap.safe(() => observe(scope as Scope, selector)),
+      refresh: (scope) => cap.safe(() => observe(scope as Scope)),
+      stop: (scope) =>
+        cap.safe(() => {
+          const ob = view && view.observers.get(scope as Scope);
+          if (ob) ob.disconnect(), view!.observers.delete(scope as Scope);
+        }),
+    },
+  };
+  return Object.assign(tracker, api);
+}

@@ -1,0 +1,91 @@
+import type { Properties } from '../types';
+import type { ResolvedExposure } from './options';
+
+/** One report from an IntersectionObserver about one slot. */
+export interface Sighting {
+  slot: string;
+  /** The element's dataset: data-wt-* become event properties; min-ratio and dwell override the rules. */
+  dataset: { [key: string]: unknown };
+  ratio: number;
+  /** Visible height in px. */
+  visiblePx: number;
+}
+
+interface Slot {
+  /** When the slot last became visible enough; 0 while it is not. */
+  since: number;
+  dwell: number;
+  ratio: number;
+  props: Properties;
+}
+
+/**
+ * Decides exposures for one page view: a slot counts once it has been visible enough for its dwell
+ * time without a break. One timer serves every slot (the earliest deadline), so a long list does
+ * not start a timer per element; state is kept only for slots that were seen, and dropped with
+ * the page view.
+ */
+export function createScheduler(rules: ResolvedExposure, emit: (props: Properties) => void, counted: Set<string>) {
+  const slots = new Map<string, Slot>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let paused = false;
+
+  const due = () => {
+    timer = undefined;
+    const now = Date.now();
+    let next = Infinity;
+    slots.forEach((s, id) => {
+      if (!s.since || counted.has(id)) return;
+      const at = s.since + s.dwell;
+      if (at <= now) {
+        counted.add(id);
+        emit(Object.assign({ slot: id, ratio: Math.round(s.ratio * 100) / 100, dwell_ms: now - s.since }, s.props));
+        if (rules.once == 'always') s.since = 0;
+      } else next = Math.min(next, at);
+    });
+    if (next < Infinity) timer = setTimeout(due, next - now);
+  };
+
+  const arm = () => {
+    if (paused) return;
+    clearTimeout(timer);
+    due();
+  };
+
+  return {
+    see(s: Sighting) {
+      const ds = s.dataset;
+      const minRatio = ds.wtMinRatio !== undefined ? +(ds.wtMinRatio as string) : rules.minRatio;
+      const enough = s.ratio >= minRatio || (rules.minVisiblePx !== undefined && s.visiblePx >= rules.minVisiblePx && s.ratio > 0);
+      let slot = slots.get(s.slot);
+      if (!slot) {
+        if (!enough) return;
+        const props: Properties = {};
+        for (const k in ds) if (/^wt./.test(k) && !/^wt(Slot|MinRatio|Dwell|Ignore)$/.test(k)) props[k[2].toLowerCase() + k.slice(3)] = ds[k];
+        slots.set(s.slot, (slot = { since: 0, dwell: ds.wtDwell !== undefined ? +(ds.wtDwell as string) : rules.minDwellMs, ratio: 0, props }));
+      }
+      slot.ratio = s.ratio;
+      if (!enough) {
+        // Left view before the dwell: it starts again next time. In 'always' mode leaving allows a new count.
+        slot.since = 0;
+        if (rules.once == 'always') counted.delete(s.slot);
+      } else if (!slot.since && !paused) {
+        slot.since = Date.now();
+        arm();
+      }
+    },
+    /** Page or app hidden: nothing counts, and every dwell starts again on show. */
+    pause() {
+      paused = true;
+      clearTimeout(timer);
+      timer = undefined;
+      slots.forEach((s) => (s.since = 0));
+    },
+    /** Done with this page view: release everything. */
+    stop() {
+      this.pause();
+      slots.clear();
+    },
+    size: () => slots.size,
+  };
+}
