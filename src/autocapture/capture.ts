@@ -19,6 +19,8 @@ interface Visit {
 /** Longest visible time we believe: a clock jump must not report days on one page. */
 const MAX_VISIBLE_MS = 86_400_000;
 const TAPS = /^(tap|longpress|longtap)$/;
+/** A component's custom tap follows the native one within the same dispatch; no finger taps twice this fast. */
+const SAME_GESTURE_MS = 50;
 
 /**
  * The recorders behind every wrapper: page visits, taps, shares and tab taps become events on the
@@ -30,6 +32,9 @@ export function createCapture(tracker: FullTracker) {
   let lastRoute: string | undefined;
   let lastTap: unknown;
   let lastTapKey = '';
+  let lastTapAt = -Infinity;
+  /** The handlers one gesture has reached so far, until it is written. */
+  let gesture: Properties[] | undefined;
 
   const cap = {
     on: undefined as Resolved | undefined,
@@ -83,31 +88,50 @@ export function createCapture(tracker: FullTracker) {
       if (cap.on.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
     },
     /**
-     * One gesture is one $tap: every handler a tap reaches while it bubbles (through nested
+     * One gesture is one $tap. Every handler a native tap reaches while it bubbles (nested
      * components, a Component-as-page wrapped twice, a re-entered handler) gets an event with the
-     * same type and timeStamp, or the very same object; only the first records.
+     * same type and timeStamp; a custom event (triggerEvent, no touches) named tap is a component
+     * re-emitting the user's tap, as tdesign's t-button does, in the same moment. All of them are
+     * one gesture: the page is taken from the first, and the $tap is written once the dispatch is
+     * over, from the first handler whose element the developer named (an id or data-*): a library
+     * component's inner handler gives way to the app's own handler on the component.
      */
     tap(e: unknown, handler: string) {
       const on = cap.on;
-      const ev = e as { type?: string; timeStamp?: number; target?: Bag; currentTarget?: Bag; changedTouches?: unknown } | null;
+      const ev = e as { type?: string; timeStamp?: number; target?: Bag; currentTarget?: Bag; touches?: unknown; changedTouches?: unknown } | null;
       if (!on || !on.tap || !ev || typeof ev != 'object' || !TAPS.test(ev.type as string) || !ev.currentTarget) return;
-      const key = ev.type + ':' + ev.timeStamp;
-      if (ev === lastTap || (ev.timeStamp !== undefined && key == lastTapKey)) return;
+      const now = Date.now();
+      let same: boolean;
+      if (Array.isArray(ev.changedTouches) || Array.isArray(ev.touches)) {
+        const key = ev.type + ':' + ev.timeStamp;
+        same = ev === lastTap || (ev.timeStamp !== undefined && key == lastTapKey);
+        lastTapKey = key;
+      } else same = now - lastTapAt < SAME_GESTURE_MS;
       lastTap = ev;
-      lastTapKey = key;
+      lastTapAt = now;
       const target = ev.target || {};
       const current = ev.currentTarget;
       const dataset = Object.assign({}, target.dataset, current.dataset) as Bag;
+      let id = (current.id || target.id || undefined) as string | undefined;
+      // Taro 3 sends every event of every element to one method, `eh`, with generated ids and
+      // only its own `sid` in the dataset: none of them names anything the developer wrote.
+      if (handler == 'eh') {
+        handler = '';
+        delete dataset.sid;
+        if (/^_([A-Z]+|n_\d+)$/.test(id || '')) id = undefined;
+      }
+      const candidate: Properties = { type: ev.type, handler: handler || undefined, element_id: id, dataset, slot: dataset.wtSlot };
+      if (same && gesture) return void gesture.push(candidate);
+      if (same) return;
       const route = cap.route(undefined);
-      if ('wtIgnore' in dataset || cap.excluded(route)) return;
-      tracker.track('$tap', {
-        path: route,
-        type: ev.type,
-        handler,
-        element_id: current.id || target.id || undefined,
-        dataset,
-        slot: dataset.wtSlot,
-      });
+      const g: Properties[] = (gesture = [candidate]);
+      Promise.resolve().then(() =>
+        cap.safe(() => {
+          if (gesture === g) gesture = undefined;
+          const named = g.filter((c) => c.element_id || Object.keys(c.dataset as Bag).some((k) => (c.dataset as Bag)[k] != null))[0] || g[0];
+          if (!g.some((c) => 'wtIgnore' in (c.dataset as Bag)) && !cap.excluded(route)) tracker.track('$tap', Object.assign({ path: route }, named));
+        }),
+      );
     },
     tabTap(item: unknown) {
       const i = (item || {}) as Bag;

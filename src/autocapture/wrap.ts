@@ -4,6 +4,30 @@ import { hook, MARK, type Bag, type Fn } from './hook';
 // Page lifecycles: a tap never arrives through them, so they are not tap-wrapped.
 const LIFECYCLE = /^on(Load|Show|Ready|Hide|Unload|PullDownRefresh|ReachBottom|PageScroll|Resize|ShareAppMessage|ShareTimeline|AddToFavorites|TabItemTap|SaveExitState)$/;
 
+/**
+ * Handlers uni-app (Vue 3) puts on the instance, not in `methods`: invokers named e0, e1…, each
+ * with the developer's function as `.value`. They appear when the page renders, so they are
+ * wrapped just before each setData; the wrapper forwards `.value`, which uni-app updates.
+ */
+function watchInstance(inst: Bag, cap: Capture) {
+  const setData = inst.setData as Fn | undefined;
+  if (typeof setData != 'function' || setData[MARK]) return;
+  inst.setData = hook(
+    setData,
+    () => {
+      for (const k of Object.keys(inst)) {
+        const f = inst[k] as Fn & { value?: Fn };
+        if (typeof f != 'function' || f[MARK] || typeof f.value != 'function') continue;
+        // The developer's function name, unless it is an inline arrow ('') or minified away.
+        const w = hook(f, (_, a) => cap.tap(a[0], f.value && f.value.name.length > 2 ? f.value.name : ''), cap.safe);
+        Object.defineProperty(w, 'value', { get: () => f.value, set: (v: Fn) => (f.value = v) });
+        inst[k] = w;
+      }
+    },
+    cap.safe,
+  );
+}
+
 /** Every other function may be an event handler: the first argument tells whether it is a tap. */
 function wrapHandlers(bag: Bag, cap: Capture) {
   for (const k in bag) {
@@ -60,8 +84,10 @@ export function wrapComponent<T>(options: T, cap: Capture): T {
   if (!isBag(options)) return options;
   const o = Object.assign({}, options) as Bag;
   const methods = (o.methods = Object.assign({}, o.methods) as Bag);
+  const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
   wrapPageLifecycles(methods, cap);
   wrapHandlers(methods, cap);
+  life.attached = hook(life.attached || o.attached, (self) => watchInstance(self as Bag, cap), cap.safe);
   for (const plug of cap.plugs) plug(o, true);
   return o as T;
 }
