@@ -1,6 +1,5 @@
 import type { Capture } from '../autocapture/capture';
 import { hook, type Bag } from '../autocapture/hook';
-import { topPage as pageOf } from '../platform/pages';
 import type { FullTracker } from '../tracker';
 import type { Properties } from '../types';
 import { resolveExposure, type ExposureOptions, type ResolvedExposure } from './options';
@@ -49,6 +48,10 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   const components = new WeakMap<object, Set<Scope>>();
   const rendered = new WeakSet<object>();
   let rules: ResolvedExposure | undefined;
+  /** The page being loaded: components made during its render belong to it. */
+  let loading: object | undefined;
+  // A component belongs to the shown page, or to the page whose render made it.
+  const pageOf = () => (view ? view.page : loading);
 
   const emit = (props: Properties) => {
     props.path = cap.route(view && view.page);
@@ -101,7 +104,7 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
 
   cap.plugs.push((o, isComponent) => {
     if (!isComponent) {
-      o.onLoad = hook(o.onLoad, (self) => watchSetData(self as Scope), cap.safe, MARK);
+      o.onLoad = hook(o.onLoad, (self) => ((loading = self as object), watchSetData(self as Scope)), cap.safe, MARK);
       // The first show comes before the first render: observers then wait for onReady.
       o.onReady = hook(o.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
       o.onShow = hook(o.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
@@ -112,7 +115,7 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
     const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
     const m = o.methods as Bag;
     // A Component used as a page (native, uni-app) has its page lifecycles in methods.
-    m.onLoad = hook(m.onLoad, (self) => watchSetData(self as Scope), cap.safe, MARK);
+    m.onLoad = hook(m.onLoad, (self) => ((loading = self as object), watchSetData(self as Scope)), cap.safe, MARK);
     m.onReady = hook(m.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
     m.onShow = hook(m.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
     m.onHide = hook(m.onHide, (self) => view && view.page === self && end(), cap.safe, MARK);

@@ -1,0 +1,75 @@
+import { vi } from 'vitest';
+import { createCapture } from '../../src/autocapture/capture';
+import { addAutocapture } from '../../src/autocapture/index';
+import { addExposure } from '../../src/exposure/index';
+import type { ExposureOptions } from '../../src/exposure/options';
+import { createWxPlatform } from '../../src/platform/wx';
+import { createTrackerWith, type FullTracker } from '../../src/tracker';
+import { cleanupSimulate, fakePageStack, loadComponent, loadPage, renderPage, type MpOptions, type SimRoot } from '../support/mp-simulate';
+
+/**
+ * Layout for jsdom, which has none: an element's box comes from its data-top / data-h (px, page
+ * coordinates) minus the scroll position; the viewport is `viewport` px high. Inside a scroll-view
+ * (data-scroll-area), boxes also move with that area's own scroll.
+ */
+export const layout = { scrollTop: 0, areaScroll: 0, viewport: 600 };
+
+export function installLayout() {
+  layout.scrollTop = 0;
+  layout.areaScroll = 0;
+  layout.viewport = 600;
+  const proto = Element.prototype as unknown as { getBoundingClientRect(): DOMRect };
+  const original = proto.getBoundingClientRect;
+  proto.getBoundingClientRect = function (this: Element) {
+    const top = Number(this.getAttribute('data-top') ?? NaN);
+    if (Number.isNaN(top)) return { left: 0, right: 375, top: -1e6, bottom: 1e6, width: 375, height: 2e6 } as DOMRect;
+    const h = Number(this.getAttribute('data-h') ?? 100);
+    const inArea = !!this.closest('[data-scroll-area]');
+    const y = top - layout.scrollTop - (inArea ? layout.areaScroll : 0);
+    return { left: 0, right: 375, top: y, bottom: y + h, width: 375, height: h, x: 0, y } as DOMRect;
+  };
+  Object.defineProperty(document.documentElement, 'clientWidth', { configurable: true, get: () => 375 });
+  Object.defineProperty(document.documentElement, 'clientHeight', { configurable: true, get: () => layout.viewport });
+  return () => {
+    proto.getBoundingClientRect = original;
+  };
+}
+
+/** Scrolls and lets every observer look again (simulate re-measures on scroll events). */
+export async function scrollTo(y: number, area = false) {
+  if (area) layout.areaScroll = y;
+  else layout.scrollTop = y;
+  for (const el of Array.from(document.querySelectorAll('*'))) el.dispatchEvent(new Event('scroll'));
+  await vi.advanceTimersByTimeAsync(0);
+}
+
+export type Recorded = { name: string; properties: Record<string, unknown> };
+
+/** The SDK as `wetrack` is built (core + auto-capture + exposure), recording every event it accepts. */
+export function startSdk(exposure: boolean | ExposureOptions = {}) {
+  fakePageStack();
+  const tracker = createTrackerWith(createWxPlatform);
+  const cap = createCapture(tracker as unknown as FullTracker);
+  const t = addExposure(addAutocapture(tracker, cap), cap);
+  const events: Recorded[] = [];
+  t.use({ name: 'r', type: 'destination', execute: (e) => void events.push({ name: e.name, properties: e.properties }) });
+  t.init({ serverUrl: 'http://127.0.0.1:9/c', autocapture: { patchGlobals: false }, exposure });
+  const wrap = { Component: (o: MpOptions) => t.component(o), Page: (o: MpOptions) => t.page(o) };
+  return {
+    t,
+    events,
+    exposures: () => events.filter((e) => e.name === '$exposure').map((e) => e.properties),
+    /** Loads and renders a page (its first frame included). */
+    async open(def: { template: string; usingComponents?: Record<string, string> } & MpOptions, route = 'pages/home/index') {
+      const { root, page } = renderPage(loadPage(def, { wrap, route }));
+      await vi.advanceTimersByTimeAsync(20); // the first frame: observers report
+      return { root: root as SimRoot, page: page as unknown as { setData(d: object, cb?: () => void): void; onHide(): void; onShow(): void; onUnload(): void; data: Record<string, unknown> } };
+    },
+    component: (def: { template: string } & MpOptions) => loadComponent(def, wrap.Component),
+    cleanup: () => cleanupSimulate(),
+  };
+}
+
+/** A list of slots, `n` of them, 100 px each from `top`. */
+export const slots = (prefix: string, n: number, top = 0, extra = '') =>
+  Array.from({ length: n }, (_, i) => `<view class="wt-exposure" data-wt-slot="${prefix}.${i + 1}" data-top="${top + i * 100}" data-h="100" ${extra}>${i}</view>`).join('');
