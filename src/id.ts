@@ -7,13 +7,3 @@ export function randomId(): string {
   while (s.length < 32) s += ((Math.random() * 16) | 0).toString(16);
   return s;
 }
-
-/**
- * Event ids for one process: a random 128-bit prefix and a counter. Unique across installs and
- * processes like a random id, at the cost of a string concatenation on the hot path.
- */
-export function idSequence(): () => string {
-  const prefix = randomId();
-  let n = 0;
-  return () => prefix + (n++).toString(36);
-}

@@ -21,3 +21,12 @@ export function createLogger(isDebug: () => boolean): Logger {
     once: (key, m) => seen[key] || ((seen[key] = 1), out('warn', m)),
   };
 }
+
+/** Text for any value, also one whose toString throws or a Symbol, which `'' + v` cannot take. */
+export function str(v: unknown): string {
+  try {
+    return String(v);
+  } catch (e) {
+    return typeof v;
+  }
+}

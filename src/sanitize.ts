@@ -19,7 +19,7 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
   const tell = (what: string): undefined => void note(path.join('.'), what);
   const walk = (v: unknown): unknown => {
     const t = typeof v;
-    if (--budget < 0) return budget < -1 ? undefined : tell('over ' + MAX_VALUES + ' values, cut');
+    if (--budget < 0) return budget < -1 ? undefined : tell('too large, cut');
     if (t == 'string') {
       const s = v as string;
       return mask.text(s.length > MAX_STRING ? (tell('truncated to ' + MAX_STRING + ' chars'), s.slice(0, MAX_STRING)) : s);
@@ -28,7 +28,14 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
     if (t == 'bigint') return String(v);
     if (t == 'boolean' || v == null) return v;
     if (t != 'object') return tell(t + ' dropped');
-    if (v instanceof Date) return isNaN(+v) ? (tell('invalid Date sent as null'), null) : v.toISOString();
+    if (v instanceof Date) {
+      // The intrinsic, not whatever toISOString the object carries; it throws for an invalid date.
+      try {
+        return Date.prototype.toISOString.call(v);
+      } catch (e) {
+        return tell('invalid Date sent as null'), null;
+      }
+    }
     if (seen.indexOf(v) >= 0) return tell('circular, cut');
     if (path.length > MAX_DEPTH) return tell('too deep, dropped');
     seen.push(v);

@@ -1,4 +1,4 @@
-import type { Logger } from './log';
+import { str, type Logger } from './log';
 import type { Plugin, PluginType, TrackedEvent } from './types';
 
 /** Plugins by stage, each list in the order the plugins were added. */
@@ -21,7 +21,7 @@ export function runPlugin(p: Plugin, e: TrackedEvent, log: Logger): TrackedEvent
     const r = p.execute(e);
     return r === undefined ? e : r;
   } catch (err) {
-    log.warn('plugin ' + p.name + ' threw: ' + err);
+    log.warn('plugin ' + str(p.name) + ' threw: ' + str(err));
     return e;
   }
 }

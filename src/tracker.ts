@@ -1,6 +1,6 @@
 import { loadIdentity, newIdentity, type Identity } from './identity';
-import { idSequence, randomId } from './id';
-import { createLogger, type Logger } from './log';
+import { randomId } from './id';
+import { createLogger, str, type Logger } from './log';
 import { createMasker, type Masker } from './mask';
 import { resolveOptions, type Resolved } from './options';
 import type { Platform } from './platform/types';
@@ -26,8 +26,6 @@ export interface TrackerInternals {
 
 export type FullTracker<E extends EventMap = EventMap> = Tracker<E> & { readonly internals: TrackerInternals };
 
-/** Describes a bad value for a warning without dumping it. */
-const show = (v: unknown) => String(v).slice(0, 40);
 
 export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: () => Platform): FullTracker<E> {
   let opts: Resolved | undefined;
@@ -45,12 +43,14 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   let buffered: (() => void)[] | null = [];
   const timers: { [name: string]: number } = {};
   const plugins = newStages();
-  const nextId = idSequence();
+  // Event ids: a random 128-bit prefix per process and a counter; unique like random ids, and cheap.
+  const idPrefix = randomId();
+  let idCount = 0;
   const log = createLogger(() => !!(opts && opts.debug));
   const internals: TrackerInternals = { log };
 
   const badName = (call: string, name: unknown) =>
-    !(typeof name == 'string' && NAME.test(name)) && (log.warn(call + ': event name must be 1-100 printable chars, got ' + show(name)), 1);
+    !(typeof name == 'string' && NAME.test(name)) && (log.warn(call + ': event name must be 1-100 printable chars, got ' + str(name)), 1);
 
   const clean = (input: unknown, where?: string): Properties => {
     const notes: string[] = [];
@@ -86,7 +86,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       delete timers[name];
     }
     // userId and page stay undefined when unknown, and JSON leaves them out.
-    let e = runTimeline(plugins, { id: nextId(), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
+    let e = runTimeline(plugins, { id: idPrefix + (idCount++).toString(36), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
     if (e && opts!.beforeSend) e = opts!.beforeSend(e);
     if (!e) return;
     // What plugins and beforeSend added is made safe and masked too.
@@ -144,7 +144,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       try {
         return fn(...args);
       } catch (e) {
-        log.warn(name + ' failed: ' + e);
+        log.warn(name + ' failed: ' + str(e));
         return fallback as R;
       } finally {
         stamp = undefined;
@@ -155,8 +155,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   const methods = {
     track,
     identify(userId: unknown, traits?: unknown) {
-      if (!/^(string|number)$/.test(typeof userId) || !/^.{1,255}$/.test(String(userId)))
-        return log.warn('identify: userId must be 1-255 chars, got ' + show(userId));
+      if (!/^(string|number)$/.test(typeof userId) || !/^.{1,255}$/.test(userId as string))
+        return log.warn('identify: userId must be 1-255 chars, got ' + str(userId));
       id.u = String(userId);
       saveIdentity();
       if (traits !== undefined) methods.setUserProperties(traits);
@@ -181,7 +181,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       if (!badName('time', name)) timers[name] = stamp || Date.now();
     },
     setConsent(c: unknown) {
-      if (c !== 'granted' && c !== 'denied') return log.warn("setConsent: expected 'granted' or 'denied', got " + show(c));
+      if (c !== 'granted' && c !== 'denied') return log.warn("setConsent: expected 'granted' or 'denied', got " + str(c));
       applyConsent(c);
     },
     use(plugin: unknown) {
@@ -210,7 +210,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       if (!buffered) return fn(...args);
       const t = Date.now();
       if (buffered.length < MAX_BUFFERED) buffered.push(() => ((stamp = t), fn(...args)));
-      else log.once('buffer', k + ': init not called and ' + MAX_BUFFERED + ' calls wait; dropped');
+      else log.once('buffer', k + ': dropped: init was not called');
     };
   }
   return tracker;

@@ -1,3 +1,4 @@
+import { str } from '../log';
 import type { FullTracker } from '../tracker';
 import type { Properties } from '../types';
 import { SHARE_PARAM } from './launch';
@@ -47,7 +48,7 @@ export function createCapture(tracker: FullTracker) {
       try {
         f();
       } catch (e) {
-        log.warn('autocapture failed: ' + e);
+        log.warn('autocapture failed: ' + str(e));
       }
     },
     route(page: unknown): string | undefined {

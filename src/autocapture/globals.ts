@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import { str, type Logger } from '../log';
 import { MARK, type Fn } from './hook';
 
 type Ctor = Fn;
@@ -21,7 +21,7 @@ export function patchGlobals(wraps: { page: (o: unknown) => unknown; component: 
     return f;
   };
   const fail = (name: string, e: unknown) =>
-    log.warn('autocapture: cannot replace global ' + name + ' (' + e + '); set autocapture.patchGlobals to false and use ' + name + '(wetrack.' + name.toLowerCase() + '({...}))');
+    log.warn('autocapture: cannot replace global ' + name + ' (' + str(e) + '); set autocapture.patchGlobals to false and use ' + name + '(wetrack.' + name.toLowerCase() + '({...}))');
   try {
     if (typeof Page == 'function' && !Page[MARK]) Page = wrapped(Page, wraps.page);
   } catch (e) {

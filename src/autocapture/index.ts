@@ -32,11 +32,13 @@ export interface AutocaptureApi {
 export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap: Capture = createCapture(tracker as unknown as FullTracker)): FullTracker<E> & AutocaptureApi {
   const internals = tracker.internals;
   const t = tracker as unknown as FullTracker;
-  const wraps = {
-    page: (o: unknown) => wrapPage(o, cap),
-    component: (o: unknown) => wrapComponent(o, cap),
-    behavior: (o: unknown) => wrapBehavior(o, cap),
+  // Whatever the options are, the host's constructor gets them: wrapped, or as they came if wrapping failed.
+  const safely = (wrap: (o: unknown, c: typeof cap) => unknown) => (o: unknown) => {
+    let out = o;
+    cap.safe(() => (out = wrap(o, cap)));
+    return out;
   };
+  const wraps = { page: safely(wrapPage), component: safely(wrapComponent), behavior: safely(wrapBehavior) };
   const start = () => {
     const on = (cap.on = resolveAutocapture((internals.options as { autocapture?: boolean | AutocaptureOptions }).autocapture));
     if (!on) return;

@@ -76,7 +76,7 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   const start = (page: object) => {
     if (!rules || cap.excluded(cap.route(page))) return;
     end();
-    view = { page, scheduler: createScheduler(rules, emit, rules.once == 'session' ? sessionCounted : new Set()), observers: new Map() };
+    view = { page, scheduler: createScheduler(rules, emit, rules.once == 'session' ? sessionCounted : new Set(), cap.safe), observers: new Map() };
     observe(page as Scope);
     (components.get(page) || new Set()).forEach((c) => observe(c));
   };

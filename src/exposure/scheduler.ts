@@ -25,7 +25,7 @@ interface Slot {
  * not start a timer per element; state is kept only for slots that were seen, and dropped with
  * the page view.
  */
-export function createScheduler(rules: ResolvedExposure, emit: (props: Properties) => void, counted: Set<string>) {
+export function createScheduler(rules: ResolvedExposure, emit: (props: Properties) => void, counted: Set<string>, safe: (f: () => void) => void) {
   const slots = new Map<string, Slot>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let paused = false;
@@ -43,7 +43,7 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
         if (rules.once == 'always') s.since = 0;
       } else next = Math.min(next, at);
     });
-    if (next < Infinity) timer = setTimeout(due, next - now);
+    if (next < Infinity) timer = setTimeout(() => safe(due), next - now);
   };
 
   const arm = () => {
@@ -56,7 +56,7 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
     see(s: Sighting) {
       const ds = s.dataset;
       const minRatio = ds.wtMinRatio !== undefined ? +(ds.wtMinRatio as string) : rules.minRatio;
-      const enough = s.ratio >= minRatio || (rules.minVisiblePx !== undefined && s.visiblePx >= rules.minVisiblePx && s.ratio > 0);
+      const enough = +s.ratio >= minRatio || (rules.minVisiblePx !== undefined && s.visiblePx >= rules.minVisiblePx && s.ratio > 0);
       let slot = slots.get(s.slot);
       if (!slot) {
         if (!enough) return;
@@ -64,7 +64,7 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
         for (const k in ds) if (/^wt./.test(k) && !/^wt(Slot|MinRatio|Dwell|Ignore)$/.test(k)) props[k[2].toLowerCase() + k.slice(3)] = ds[k];
         slots.set(s.slot, (slot = { since: 0, dwell: ds.wtDwell !== undefined ? +(ds.wtDwell as string) : rules.minDwellMs, ratio: 0, props }));
       }
-      slot.ratio = s.ratio;
+      slot.ratio = +s.ratio || 0;
       if (!enough) {
         // Left view before the dwell: it starts again next time. In 'always' mode leaving allows a new count.
         slot.since = 0;

@@ -91,7 +91,7 @@ export function createDelivery(
         try {
           done(r.status, r.retryAfterMs, batch, drops);
         } catch (e) {
-          log.warn('delivery failed: ' + e);
+          log.warn('delivery failed: ' + e); // our own fault: an Error
         }
       },
     );
