@@ -1,11 +1,13 @@
 // Minifier settings shared by the miniprogram build (rollup.config.mjs) and the size check.
 // Property names of the SDK's internal interfaces (queue, delivery, platform, logger) are mangled too:
 // they never meet host objects or the wire format, which are built from string literals.
-const INTERNAL = ['items', 'dropped', 'ack', 'added', 'hide', 'online', 'pause', 'json', 'save', 'clear', 'read', 'write', 'post', 'onNetwork', 'retryAfterMs', 'once', 'firstLaunch', 'onAppShow', 'onAppHide', 'context', 'remove'];
+const INTERNAL = ['items', 'dropped', 'ack', 'added', 'hide', 'online', 'pause', 'json', 'save', 'read', 'write', 'post', 'onNetwork', 'retryAfterMs', 'once', 'firstLaunch', 'onAppShow', 'onAppHide', 'context', 'remove', 'key', 'text', 'number', 'event', 'log', 'platform', 'start'];
 
 export const TERSER = {
   ecma: 2017,
   toplevel: true,
   compress: { passes: 2 },
-  mangle: { properties: { regex: new RegExp(`^(${INTERNAL.join('|')})$`) } },
+  // builtins: some of these names are also DOM names, which terser spares by default; none of ours is
+  // used on a built-in object (Map and Set methods such as clear and add are not in the list).
+  mangle: { properties: { regex: new RegExp(`^(${INTERNAL.join('|')})$`), builtins: true } },
 };

@@ -40,7 +40,7 @@ export function createMasker(options: MaskOptions | false | undefined): Masker {
         : DEFAULT_KEYS;
   const on = options !== false && o.patterns !== false;
   // Property names repeat from event to event: remember the verdict for each.
-  const seen: { [key: string]: boolean } = {};
+  const seen: { [key: string]: boolean } = Object.create(null);
   return {
     key: (k) => (seen[k] !== undefined ? seen[k] : (seen[k] = keys.test(k))),
     // Most values have neither an @ nor a long digit run: one cheap test spares them the replacing.

@@ -28,7 +28,7 @@ const DEFAULTS: Record<Numeric, number> & Pick<Resolved, 'name' | 'consent' | 'h
 };
 
 /** String options and the values they accept. */
-const MATCH: { [key: string]: RegExp } = { name: /^\w{1,20}$/, consent: /^(granted|pending|denied)$/ };
+const MATCH: { [key: string]: RegExp } = { name: /^\w+$/, consent: /^(granted|pending|denied)$/ };
 
 /** Fills defaults and checks each option; a bad value gets a warning and the default. Null without a usable serverUrl. */
 export function resolveOptions(input: unknown, log: Logger): Resolved | null {

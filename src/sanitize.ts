@@ -18,14 +18,15 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
   let budget = MAX_VALUES;
   const tell = (what: string): undefined => void note(path.join('.'), what);
   const walk = (v: unknown): unknown => {
-    const t = typeof v;
     if (--budget < 0) return budget < -1 ? undefined : tell('too large, cut');
+    // BigInt travels as its digits, capped and masked like any string.
+    const t = typeof v == 'bigint' ? ((v = String(v)), 'string') : typeof v;
     if (t == 'string') {
-      const s = v as string;
-      return mask.text(s.length > MAX_STRING ? (tell('truncated to ' + MAX_STRING + ' chars'), s.slice(0, MAX_STRING)) : s);
+      // Masked first, so a tag never outgrows the cap and a number at the cut is not half shown.
+      const s = mask.text(v as string);
+      return s.length > MAX_STRING ? (tell('truncated'), s.slice(0, MAX_STRING)) : s;
     }
     if (t == 'number') return isFinite(v as number) ? mask.number(v as number) : (tell(v + ' sent as null'), null);
-    if (t == 'bigint') return String(v);
     if (t == 'boolean' || v == null) return v;
     if (t != 'object') return tell(t + ' dropped');
     if (v instanceof Date) {
@@ -43,7 +44,8 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
     const out: Properties = arr ? ([] as unknown as Properties) : {};
     let keys: string[] = [];
     try {
-      keys = Object.keys(v as object);
+      // An array is its positions, up to the budget (a sparse one may claim a huge length); extra keys are not data.
+      keys = arr ? Array.from({ length: Math.min((v as unknown[]).length, budget + 1) }, (_, i) => '' + i) : Object.keys(v as object);
     } catch (e) {
       tell('unreadable, dropped'); // a proxy that refuses
     }
@@ -51,7 +53,8 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
       path.push(k);
       let y: unknown;
       try {
-        y = !arr && mask.key(k) ? '***' : walk((v as Properties)[k]);
+        if (k.length > MAX_STRING) tell('key too long, dropped');
+        else y = !arr && mask.key(k) ? '***' : walk((v as Properties)[k]);
       } catch (e) {
         tell('unreadable, dropped'); // a getter that throws
       }

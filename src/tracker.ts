@@ -41,7 +41,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   let held: TrackedEvent[] = [];
   // Calls made before init, replayed in order with their original time; null once initialised.
   let buffered: (() => void)[] | null = [];
-  const timers: { [name: string]: number } = {};
+  // No prototype: an event named 'constructor' or 'toString' has no timer unless time() made one.
+  const timers: { [name: string]: number } = Object.create(null);
   const plugins = newStages();
   // Event ids: a random 128-bit prefix per process and a counter; unique like random ids, and cheap.
   const idPrefix = randomId();

@@ -42,7 +42,7 @@ describe('sanitize', () => {
     expect(notes).toEqual([
       'o.self: circular, cut',
       'deep.a.b.c.d.e: too deep, dropped',
-      'long: truncated to 1024 chars',
+      'long: truncated',
       'arr.1: function dropped',
     ]);
   });
