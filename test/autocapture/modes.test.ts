@@ -1,21 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addAutocapture } from '../../src/autocapture/index';
 import { createWxPlatform } from '../../src/platform/wx';
 import { createTrackerWith } from '../../src/tracker';
 import { createRuntime, disposeAllRuntimes, mp, type SimProcess } from '../sim';
-import { useFakeClock, type FakeClock } from '../support/clock';
+import { useSimSuite } from '../support/suite';
 import { startApp, type Recorded } from './harness';
 
-let clock: FakeClock;
-beforeEach(() => {
-  clock = useFakeClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  disposeAllRuntimes();
-  clock.restore();
-  vi.restoreAllMocks();
-});
+const suite = useSimSuite();
 
 type Wrap = <T>(o: T) => T;
 const same: Wrap = (o) => o;
@@ -65,11 +56,11 @@ async function scriptedSession(proc: SimProcess) {
   proc.launch();
   const home = proc.currentPage() as unknown as { onBanner(e: unknown): unknown };
   expect(home.onBanner(tapEvent('banner', { wtSlot: 'home.banner.1', pos: 1 }, 1000))).toBe('banner-ret');
-  await clock.advance(1200);
+  await suite.clock.advance(1200);
   await proc.navigateTo('/pages/product/index?sku=VG-3');
   const product = proc.currentPage() as unknown as { onBuy(e: unknown): void };
   product.onBuy(tapEvent('buy', { sku: 'VG-3' }, 2000));
-  await clock.advance(300);
+  await suite.clock.advance(300);
   await proc.navigateBack();
   await proc.share('menu');
   await proc.tapTab(1);

@@ -1,18 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { disposeAllRuntimes, mp } from '../sim';
-import { useFakeClock, type FakeClock } from '../support/clock';
+import { describe, expect, it } from 'vitest';
+import { mp } from '../sim';
+import { useSimSuite } from '../support/suite';
 import { definePages, pageTrail, startApp } from './harness';
 
-let clock: FakeClock;
-beforeEach(() => {
-  clock = useFakeClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  disposeAllRuntimes();
-  clock.restore();
-  vi.restoreAllMocks();
-});
+const suite = useSimSuite();
 
 describe('page views and leaves follow WeChat lifecycles', () => {
   it('pair up exactly across every navigation kind and app hide/show, with visible time only', async () => {
@@ -20,25 +11,25 @@ describe('page views and leaves follow WeChat lifecycles', () => {
     const log = definePages(proc);
     mp.App({});
     proc.launch();
-    await clock.advance(1000);
+    await suite.clock.advance(1000);
     await proc.navigateTo('/pages/product/index?sku=VG-3');
-    await clock.advance(2000);
+    await suite.clock.advance(2000);
     await proc.navigateTo('/pages/cart/index');
-    await clock.advance(3000);
+    await suite.clock.advance(3000);
     proc.hide();
-    await clock.advance(60_000); // background time is not page time
+    await suite.clock.advance(60_000); // background time is not page time
     proc.show();
-    await clock.advance(500);
+    await suite.clock.advance(500);
     await proc.redirectTo('/pages/pay/index');
-    await clock.advance(400);
+    await suite.clock.advance(400);
     await proc.navigateBack(2); // pay (top) and product unload; home shows again
-    await clock.advance(700);
+    await suite.clock.advance(700);
     await proc.switchTab('/pages/category/index');
-    await clock.advance(800);
+    await suite.clock.advance(800);
     await proc.switchTab('/pages/home/index');
-    await clock.advance(900);
+    await suite.clock.advance(900);
     await proc.navigateTo('/pages/product/index?sku=A');
-    await clock.advance(100);
+    await suite.clock.advance(100);
     await proc.reLaunch('/pages/profile/index');
     expect(pageTrail(events)).toEqual([
       '$app_launch pages/home/index',
@@ -77,7 +68,7 @@ describe('page views and leaves follow WeChat lifecycles', () => {
     definePages(proc);
     proc.launch();
     await proc.navigateTo('/pages/product/index');
-    await clock.advance(1500);
+    await suite.clock.advance(1500);
     await proc.navigateBack();
     const trail = pageTrail(events).filter((l) => l.startsWith('$page'));
     expect(trail).toEqual(['$page_view pages/home/index', '$page_leave pages/home/index 0', '$page_view pages/product/index', '$page_leave pages/product/index 1500', '$page_view pages/home/index']);

@@ -1,18 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { disposeAllRuntimes, mp } from '../sim';
-import { useFakeClock, type FakeClock } from '../support/clock';
+import { useSimSuite } from '../support/suite';
 import { definePages, startApp } from './harness';
 
-let clock: FakeClock;
-beforeEach(() => {
-  clock = useFakeClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  disposeAllRuntimes();
-  clock.restore();
-  vi.restoreAllMocks();
-});
+useSimSuite();
 
 const SHARE = { title: '限时特价 ¥9.9', imageUrl: 'https://img.example.com/a.png', path: '/pages/product/index?sku=VG-3' };
 

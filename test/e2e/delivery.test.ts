@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useFakeClock, type FakeClock } from '../support/clock';
+import { describe, expect, it } from 'vitest';
+import { useSimSuite } from '../support/suite';
 import { range, seqsOf, startSession, type Session } from './harness';
 
-let clock: FakeClock;
 let s: Session | undefined;
-beforeEach(() => {
-  clock = useFakeClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(async () => {
+const suite = useSimSuite(async () => {
   await s?.dispose();
   s = undefined;
-  clock.restore();
-  vi.restoreAllMocks();
 });
 
 describe('delivery over real HTTP', () => {
   it('1,000 track() calls arrive as 1,000 distinct ids, seq 1..1000 without a gap, in at most 50 requests', async () => {
     s = await startSession({ batchSize: 20 });
     for (let i = 0; i < 1000; i++) s.tracker.track('item_view', { i, sku: 'SKU-' + (i % 37) });
-    await clock.runUntil(() => s!.collector.events().length >= 1000, { label: '1000 delivered' });
-    await clock.advance(10_000);
+    await suite.clock.runUntil(() => s!.collector.events().length >= 1000, { label: '1000 delivered' });
+    await suite.clock.advance(10_000);
     const events = s.collector.events();
     expect(events).toHaveLength(1000);
     expect(s.collector.uniqueIds().size).toBe(1000);
@@ -54,18 +47,18 @@ describe('delivery over real HTTP', () => {
     });
     const tracker = s.tracker;
     for (let i = 1; i <= 60; i++) tracker.track('step', { i, poison: i === 33 });
-    await clock.advance(20_000); // 20 s of 5xx, resets and Retry-After
+    await suite.clock.advance(20_000); // 20 s of 5xx, resets and Retry-After
     expect(s.collector.events()).toHaveLength(0);
     s.rt.network.set(false);
     for (let i = 61; i <= 80; i++) tracker.track('step', { i });
-    await clock.advance(60_000);
+    await suite.clock.advance(60_000);
     const whileOffline = s.collector.requests.length;
-    await clock.advance(60_000);
+    await suite.clock.advance(60_000);
     expect(s.collector.requests.length).toBe(whileOffline); // nothing is tried while offline
     phase = 'recovering';
     s.rt.network.set(true, 'wifi');
-    await clock.runUntil(() => new Set(s!.collector.events().map((e) => e.id)).size >= 79, { label: 'recovered', maxMs: 300_000 });
-    await clock.advance(30_000);
+    await suite.clock.runUntil(() => new Set(s!.collector.events().map((e) => e.id)).size >= 79, { label: 'recovered', maxMs: 300_000 });
+    await suite.clock.advance(30_000);
     const got = [...new Map(s.collector.events().map((e) => [e.id, e])).values()];
     expect(got.map((e) => (e.properties as { i: number }).i).sort((a, b) => a - b)).toEqual(range(1, 80).filter((i) => i !== 33));
     expect(s.collector.requests.some((r) => r.status === 413)).toBe(true);
@@ -80,10 +73,10 @@ describe('delivery over real HTTP', () => {
       return { status: 200 };
     });
     s.tracker.track('x');
-    await clock.runUntil(() => s!.collector.requests.length === 1, { label: 'first try' });
-    const t0 = clock.now();
-    await clock.runUntil(() => s!.collector.events().length === 1, { label: 'retry' });
-    expect(clock.now() - t0).toBeGreaterThanOrEqual(30_000);
-    expect(clock.now() - t0).toBeLessThan(31_000);
+    await suite.clock.runUntil(() => s!.collector.requests.length === 1, { label: 'first try' });
+    const t0 = suite.clock.now();
+    await suite.clock.runUntil(() => s!.collector.events().length === 1, { label: 'retry' });
+    expect(suite.clock.now() - t0).toBeGreaterThanOrEqual(30_000);
+    expect(suite.clock.now() - t0).toBeLessThan(31_000);
   });
 });

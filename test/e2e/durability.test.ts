@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useFakeClock, type FakeClock } from '../support/clock';
+import { describe, expect, it } from 'vitest';
+import { useSimSuite } from '../support/suite';
 import { startSession, type Session } from './harness';
 
-let clock: FakeClock;
 let s: Session | undefined;
-beforeEach(() => {
-  clock = useFakeClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(async () => {
+const suite = useSimSuite(async () => {
   await s?.dispose();
   s = undefined;
-  clock.restore();
-  vi.restoreAllMocks();
 });
 
 /** Small seeded PRNG so a failing trial can be replayed. */
@@ -35,21 +28,21 @@ describe('kill and restart', () => {
         const key = `t${trial}-${n++}`;
         tracked.add(key);
         s.tracker.track('e', { key });
-        if (rnd() < 0.2) await clock.advance(Math.floor(rnd() * 300));
+        if (rnd() < 0.2) await suite.clock.advance(Math.floor(rnd() * 300));
       }
       if (rnd() < 0.5) {
         // killed in the background: at once after onHide, or a random while later
         s.proc.hide();
-        if (rnd() < 0.5) await clock.advance(Math.floor(rnd() * 3000));
+        if (rnd() < 0.5) await suite.clock.advance(Math.floor(rnd() * 3000));
       } else {
         // one second after the last track() is the contract's edge: hit it exactly half the time
-        await clock.advance(rnd() < 0.5 ? 1000 : 1000 + Math.floor(rnd() * 2000));
+        await suite.clock.advance(rnd() < 0.5 ? 1000 : 1000 + Math.floor(rnd() * 2000));
       }
       s.restart();
     }
     collectorDown = false;
     const delivered = () => new Set(s!.collector.events().map((e) => (e.properties as { key: string }).key));
-    await clock.runUntil(() => delivered().size >= tracked.size, { label: 'all delivered', maxMs: 900_000 });
+    await suite.clock.runUntil(() => delivered().size >= tracked.size, { label: 'all delivered', maxMs: 900_000 });
     expect([...tracked].filter((k) => !delivered().has(k))).toEqual([]);
     // Every event keeps its id across restarts: duplicates (resent after a lost answer) share it.
     const byKey = new Map<string, Set<unknown>>();
@@ -83,10 +76,10 @@ describe('storage cost', () => {
       s.tracker.track('product_view', props(i));
       inTrack = false;
       // a steady stream: bursts of events with pauses, so saves and sends interleave
-      if (i % 25 === 24) await clock.advance(200);
-      if (i % 500 === 499) await clock.runUntil(() => s!.rt.requests.inFlight === 0, { label: 'drain' });
+      if (i % 25 === 24) await suite.clock.advance(200);
+      if (i % 500 === 499) await suite.clock.runUntil(() => s!.rt.requests.inFlight === 0, { label: 'drain' });
     }
-    await clock.runUntil(() => s!.collector.events().length >= 10_000, { label: 'delivered', maxMs: 900_000 });
+    await suite.clock.runUntil(() => s!.collector.events().length >= 10_000, { label: 'delivered', maxMs: 900_000 });
     for (const e of s.collector.events()) eventBytes += Buffer.byteLength(JSON.stringify(e));
     expect(hotCalls).toEqual([]);
     const ratio = storage.counters.bytesWritten / eventBytes;
@@ -99,19 +92,19 @@ describe('storage cost', () => {
     s = await startSession({ batchSize: 20, maxQueueEvents: 20_000 }, { network: { online: false } });
     const big = 'x'.repeat(900);
     for (let i = 0; i < 3000; i++) s.tracker.track('burst', { i, big }); // ~3 MB
-    await clock.advance(1000);
+    await suite.clock.advance(1000);
     const keys = s.rt.storage.keys().filter((k) => /^wt_q\d+$/.test(k));
     expect(keys.length).toBeGreaterThan(3);
     for (const k of keys) expect(Buffer.byteLength(JSON.stringify(s.rt.storage.peek(k)))).toBeLessThan(1024 * 1024);
     s.rt.network.set(true);
-    await clock.runUntil(() => s!.collector.events().length >= 3000, { label: 'burst delivered' });
+    await suite.clock.runUntil(() => s!.collector.events().length >= 3000, { label: 'burst delivered' });
     expect(s.collector.uniqueIds().size).toBe(3000);
   });
 
   it('a full storage degrades to memory with one warning and keeps delivering', async () => {
     s = await startSession({ batchSize: 10 }, { storage: { totalLimitBytes: 3000 } });
     for (let i = 0; i < 100; i++) s.tracker.track('e', { i, pad: 'p'.repeat(100) });
-    await clock.runUntil(() => s!.collector.events().length >= 100, { label: 'delivered' });
+    await suite.clock.runUntil(() => s!.collector.events().length >= 100, { label: 'delivered' });
     const warns = (console.warn as unknown as { mock: { calls: unknown[][] } }).mock.calls.map((c) => String(c[0]));
     expect(warns.filter((w) => w.includes('storage write failed'))).toHaveLength(1);
   });
