@@ -1,26 +1,16 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installLayout, layout, scrollTo, slots, startSdk } from './harness';
+import { describe, expect, it, vi } from 'vitest';
+import { layout, scrollTo, slots, startSdk, useExposureSuite } from './harness';
 
-let restore: () => void;
-let sdk: ReturnType<typeof startSdk>;
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'requestAnimationFrame', 'cancelAnimationFrame'] });
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-  restore = installLayout();
-});
-afterEach(() => {
-  sdk?.cleanup();
-  restore();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const suite = useExposureSuite();
 
 const ids = (xs: Record<string, unknown>[]) => xs.map((x) => x.slot);
 
+let sdk: ReturnType<typeof startSdk>;
+
 describe('exposure rules', () => {
   it('counts a slot after it is at least half visible for a second; not before', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     layout.viewport = 250; // slot 1 fully visible, slot 2 half (150..250 of 200..300 → 50px) … see tops
     await sdk.open({ template: `<view>${slots('home.rec', 4)}</view>` });
     // slot1 0-100 (1.0), slot2 100-200 (1.0), slot3 200-300 → 50/100 = 0.5 (counts), slot4 300-400 → 0.
@@ -34,7 +24,7 @@ describe('exposure rules', () => {
   });
 
   it('just under the ratio does not count; minVisiblePx counts a tall slot by its visible height', async () => {
-    sdk = startSdk({ minVisiblePx: 120 });
+    sdk = suite.sdk = startSdk({ minVisiblePx: 120 });
     layout.viewport = 149;
     await sdk.open({ template: `<view><view class="wt-exposure" data-wt-slot="a" data-top="100" data-h="100">a</view><view class="wt-exposure" data-wt-slot="tall" data-top="0" data-h="1000">tall</view></view>` });
     await vi.advanceTimersByTimeAsync(2000);
@@ -43,7 +33,7 @@ describe('exposure rules', () => {
   });
 
   it('leaving view before the dwell cancels it; coming back starts a new dwell', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     layout.viewport = 300;
     await sdk.open({ template: `<view>${slots('s', 10)}</view>` });
     await vi.advanceTimersByTimeAsync(600);
@@ -57,7 +47,7 @@ describe('exposure rules', () => {
   });
 
   it('per-slot data-wt-min-ratio and data-wt-dwell override the rules; other data-wt-* become properties', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     layout.viewport = 130;
     await sdk.open({
       template: `<view><view class="wt-exposure" data-wt-slot="banner" data-wt-dwell="3000" data-wt-campaign="d11" data-top="0">b</view><view class="wt-exposure" data-wt-slot="strict" data-wt-min-ratio="0.9" data-top="100">s</view><view class="wt-exposure" data-wt-slot="lax" data-wt-min-ratio="0.2" data-top="105" data-h="100">l</view></view>`,
@@ -70,7 +60,7 @@ describe('exposure rules', () => {
   });
 
   it('hiding the page mid-dwell cancels; after show the slot counts again as a new page view', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     const { page } = await sdk.open({ template: `<view>${slots('h', 2)}</view>` });
     await vi.advanceTimersByTimeAsync(500);
     page.onHide();
@@ -85,7 +75,7 @@ describe('exposure rules', () => {
 
 describe('counting once', () => {
   it('once per slot per page view: scrolling back and forth does not count again; a return (navigateBack) does', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     layout.viewport = 200;
     const { page } = await sdk.open({ template: `<view>${slots('p', 10)}</view>` });
     await vi.advanceTimersByTimeAsync(1000);
@@ -104,7 +94,7 @@ describe('counting once', () => {
   });
 
   it("'session' counts once for the session across page views; 'always' counts every entry into view", async () => {
-    sdk = startSdk({ once: 'session' });
+    sdk = suite.sdk = startSdk({ once: 'session' });
     let opened = await sdk.open({ template: `<view>${slots('x', 1)}</view>` });
     await vi.advanceTimersByTimeAsync(1000);
     opened.page.onHide();
@@ -113,7 +103,7 @@ describe('counting once', () => {
     expect(ids(sdk.exposures())).toEqual(['x.1']);
     sdk.cleanup();
 
-    sdk = startSdk({ once: 'always' });
+    sdk = suite.sdk = startSdk({ once: 'always' });
     layout.viewport = 200;
     opened = await sdk.open({ template: `<view>${slots('y', 5)}</view>` });
     await vi.advanceTimersByTimeAsync(1000);
@@ -127,7 +117,7 @@ describe('counting once', () => {
 
 describe('content that changes', () => {
   it('slots added by setData are observed within a frame or two, and none is counted twice', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     layout.viewport = 400;
     const { page } = await sdk.open({
       template: `<view><view wx:for="{{items}}" wx:key="*this" class="wt-exposure" data-wt-slot="list.{{item}}" data-top="{{(item - 1) * 100}}" data-h="100">{{item}}</view></view>`,
@@ -142,7 +132,7 @@ describe('content that changes', () => {
   });
 
   it('slots inside custom components are observed in the component scope', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     const card = sdk.component({ template: `<view class="wt-exposure" data-wt-slot="card.{{sku}}" data-top="{{top}}" data-h="100">card</view>`, properties: { sku: String, top: Number } });
     await sdk.open({ template: `<view><card-x sku="A" top="0" /><card-x sku="B" top="100" /><card-x sku="Z" top="5000" /></view>`, usingComponents: { 'card-x': card } });
     await vi.advanceTimersByTimeAsync(1000);
@@ -150,7 +140,7 @@ describe('content that changes', () => {
   });
 
   it('slots inside a scroll-view count when its own scrolling brings them into view', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     await sdk.open({ template: `<scroll-view scroll-y data-scroll-area="1"><view>${slots('sv', 20, 1000)}</view></scroll-view>` });
     await vi.advanceTimersByTimeAsync(1500);
     expect(sdk.exposures()).toEqual([]);
@@ -162,7 +152,7 @@ describe('content that changes', () => {
 
 describe('CTR', () => {
   it('exposures and taps of a slot carry the same slot id', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     layout.viewport = 300;
     const { root } = await sdk.open({
       template: `<view>${Array.from({ length: 6 }, (_, i) => `<view id="r${i + 1}" class="wt-exposure" data-wt-slot="home.rec.${i + 1}" data-top="${i * 100}" data-h="100" bindtap="onOpen">${i}</view>`).join('')}</view>`,
@@ -186,7 +176,7 @@ describe('CTR', () => {
 
 describe('resources', () => {
   it('observers are released on hide and unload; nothing grows with page views', async () => {
-    sdk = startSdk();
+    sdk = suite.sdk = startSdk();
     let live = 0;
     let made = 0;
     const { page } = await sdk.open({

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { createCapture } from '../../src/autocapture/capture';
 import { addAutocapture } from '../../src/autocapture/index';
 import { addExposure } from '../../src/exposure/index';
@@ -73,3 +73,21 @@ export function startSdk(exposure: boolean | ExposureOptions = {}) {
 /** A list of slots, `n` of them, 100 px each from `top`. */
 export const slots = (prefix: string, n: number, top = 0, extra = '') =>
   Array.from({ length: n }, (_, i) => `<view class="wt-exposure" data-wt-slot="${prefix}.${i + 1}" data-top="${top + i * 100}" data-h="100" ${extra}>${i}</view>`).join('');
+
+/** The frame of an exposure test file: fake timers (frames included), jsdom layout, the SDK cleaned up. */
+export function useExposureSuite(): { sdk?: ReturnType<typeof startSdk> } {
+  const suite: { sdk?: ReturnType<typeof startSdk> } = {};
+  let restore: () => void;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    restore = installLayout();
+  });
+  afterEach(() => {
+    suite.sdk?.cleanup();
+    restore();
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  return suite;
+}

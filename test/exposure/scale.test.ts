@@ -4,25 +4,15 @@
  * places: exactly the slots that stayed in view for the dwell are counted, once, and the SDK keeps
  * state only for slots it has seen.
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { installLayout, layout, slots, startSdk } from './harness';
+import { expect, it, vi } from 'vitest';
+import { layout, slots, startSdk, useExposureSuite } from './harness';
 
-let restore: () => void;
+const suite = useExposureSuite();
+
 let sdk: ReturnType<typeof startSdk>;
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'requestAnimationFrame', 'cancelAnimationFrame'] });
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-  restore = installLayout();
-});
-afterEach(() => {
-  sdk?.cleanup();
-  restore();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
 
 it('2,000 slots, fast scrolling: no double count, no miss, one timer', async () => {
-  sdk = startSdk();
+  sdk = suite.sdk = startSdk();
   layout.viewport = 600; // six 100 px slots in view at a time
   const { root } = await sdk.open({ template: `<view>${slots('feed', 2000)}</view>` });
   const page = (root as unknown as { dom: Element }).dom;
