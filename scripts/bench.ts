@@ -1,88 +1,258 @@
 /**
- * `npm run bench`: wetrack's costs, measured in the mini-program simulator (figures, not a test).
- * Writes nothing; copy the printed table into BENCHMARKS.md with the command and date.
+ * `npm run bench`: wetrack side by side with Sensors (sa-sdk-miniprogram, with its exposure plugin)
+ * and DataRangers (@datarangers/sdk-mp), in one process on one machine, in the mini-program
+ * simulator (test/sim) against a loopback collector, on fake time (bench/clock.ts). Figures, not a
+ * timed test. Prints the table and writes it into BENCHMARKS.md (between the bench markers) with the
+ * command and the date.
+ *
+ *   npm run bench                 # 5 runs of the timed figures, medians; counted figures once (they do not vary)
+ *   npm run bench -- --runs 3     # fewer runs
+ *   npm run bench -- --no-write   # print only
+ *
+ * How each SDK is loaded and configured: bench/sdks.ts. The scenarios: bench/run.ts.
  */
-import { addAutocapture } from '../src/autocapture/index';
-import { createWxPlatform } from '../src/platform/wx';
-import { createTrackerWith } from '../src/tracker';
-import { createRuntime, mp } from '../test/sim';
-import { startCollector } from '../test/support/collector';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { installClock, type Clock } from '../bench/clock';
+import { Bench, exposure, installPrivateGlobals, killed, outage, steady, timing, type ExposureFigures, type Steady, type Timing } from '../bench/run';
+import { ALL, type SdkSpec } from '../bench/sdks';
+import { sizeFiles, sizeWetrack, type Sized } from '../bench/size';
 
-const now = () => performance.now();
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
-const us = (ms: number) => (ms * 1000).toFixed(2) + ' µs';
+const args = process.argv.slice(2);
+const opt = (name: string, d: number) => {
+  const i = args.indexOf('--' + name);
+  return i >= 0 ? Number(args[i + 1]) : d;
+};
+const RUNS = Math.max(1, opt('runs', 5));
+const WRITE = !args.includes('--no-write');
+const median = (xs: number[]) => {
+  const s = xs.filter((x) => !isNaN(x)).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+};
+
+/** Deterministic Math.random for the counted scenarios (ids, backoff jitter), so the counts repeat. */
+function seedRandom(seed: number) {
+  let s = seed >>> 0;
+  Math.random = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Result {
+  size: Sized;
+  timings: Timing[];
+  exposures: ExposureFigures[];
+  steady?: Steady;
+  outage?: { lost: number; tracked: number };
+  killed?: { lost: number; tracked: number };
+  errors: string[];
+}
+
+async function withBench<T>(spec: SdkSpec, r: Result, clock: Clock, slots: number, f: (b: Bench) => Promise<T>): Promise<T | undefined> {
+  const b = new Bench(spec, r.size.code, clock, slots);
+  try {
+    await b.start();
+    const out = await f(b);
+    for (const e of b.proc.errors) r.errors.push(e.message.split('\n')[0]!);
+    return out;
+  } catch (e) {
+    r.errors.push(String(e));
+    return undefined;
+  } finally {
+    await b.dispose().catch(() => undefined);
+  }
+}
+
+// ---- the table ---------------------------------------------------------------------------------
+
+type Row = {
+  label: string;
+  /** value per SDK; a string where the SDK cannot do it */
+  get(r: Result): number | string;
+  fmt(v: number): string;
+  /** lower is better for every row */
+  why?: Partial<Record<string, string>>;
+};
+
+const kb = (b: number) => (b / 1024).toFixed(1) + ' KB';
+const us = (v: number) => v.toFixed(v < 10 ? 2 : 1) + ' µs';
+const n0 = (v: number) => String(Math.round(v));
+const n1 = (v: number) => v.toFixed(1);
+const bytes = (v: number) => Math.round(v).toLocaleString('en-US') + ' B';
+const med = (xs: number[]) => median(xs);
+
+const NO_QUEUE = 'no persisted queue';
+
+const ROWS: Row[] = [
+  { label: 'bundle for page views + taps + exposure + batched sending, min+gzip', get: (r) => r.size.gzip, fmt: kb },
+  { label: 'same, minified', get: (r) => r.size.min, fmt: kb },
+  { label: 'track() per call, median', get: (r) => med(r.timings.map((t) => t.trackMedianUs)), fmt: us },
+  { label: 'track() per call, p99', get: (r) => med(r.timings.map((t) => t.trackP99Us)), fmt: us },
+  { label: 'SDK time added to a tapped handler, median', get: (r) => med(r.timings.map((t) => t.tapMedianUs)), fmt: us },
+  { label: 'SDK time added to a tapped handler, p99', get: (r) => med(r.timings.map((t) => t.tapP99Us)), fmt: us },
+  {
+    label: 'storage calls per 100 events',
+    get: (r) => (r.steady ? (r.steady.storageBytesPer100 === 0 ? `0 (${NO_QUEUE})` : r.steady.storageCallsPer100) : 'failed'),
+    fmt: n1,
+  },
+  {
+    label: 'storage bytes written per 100 events',
+    get: (r) => (r.steady ? (r.steady.storageBytesPer100 === 0 ? `0 (${NO_QUEUE})` : r.steady.storageBytesPer100) : 'failed'),
+    fmt: bytes,
+  },
+  { label: 'synchronous storage calls inside track(), per call', get: (r) => (r.steady ? r.steady.hotSyncCalls : 'failed'), fmt: (v) => v.toFixed(2) },
+  { label: 'requests per 1,000 events', get: (r) => (r.steady ? r.steady.requestsPer1000 : 'failed'), fmt: n0 },
+  { label: 'bytes on the wire per 1,000 events (request bodies)', get: (r) => (r.steady ? r.steady.bytesPer1000 : 'failed'), fmt: bytes },
+  { label: 'events lost: collector answers 500 for 30 s (600 tracked)', get: (r) => (r.outage ? r.outage.lost : 'failed'), fmt: n0 },
+  { label: 'events lost: killed 1 s after the last track() (50 tracked)', get: (r) => (r.killed ? r.killed.lost : 'failed'), fmt: n0 },
+  { label: 'exposure, 2,000 slots scrolling: SDK time per observer callback batch, median', get: (r) => med(r.exposures.map((e) => e.batchMedianUs)), fmt: us },
+  { label: 'exposure, same, p99', get: (r) => med(r.exposures.map((e) => e.batchP99Us)), fmt: us },
+  { label: 'exposure, heap growth over the scroll (after GC)', get: (r) => med(r.exposures.map((e) => e.heapGrowthKB)), fmt: (v) => v.toFixed(0) + ' KB' },
+];
+
+/** Why a row may not be won, by row label: said in the note when it is not. */
+const WHY: Record<string, string> = {
+  'storage calls per 100 events':
+    'wetrack appends each save as its own key and rewrites its small index (`wt_q`) after every acknowledged batch, so it makes more, smaller calls; Sensors rewrites its whole queue as one key every 500 ms (fewer calls, far more bytes); DataRangers writes nothing while the network works because it keeps no persisted queue (it loses what is buffered when the process dies)',
+  'storage bytes written per 100 events': 'DataRangers keeps no persisted queue: nothing is written until a send fails, and a kill loses its buffer',
+  'requests per 1,000 events':
+    "Sensors' `max_length` only triggers a send, which then takes up to 100 queued events, so its requests carry more events than the 20 configured; wetrack's batchSize caps a request at 20 events (a failed request retries less)",
+  'synchronous storage calls inside track(), per call': 'none of the three writes storage inside track() in this steady run',
+  'exposure, 2,000 slots scrolling: SDK time per observer callback batch, median':
+    'wetrack asks for 12 thresholds (0, 0.1 … 1 and minRatio), so WeChat calls it about twice as often per frame as the peers, which ask for one; per batch the work is of the same order',
+  'exposure, same, p99': 'as above: more callbacks per frame for wetrack, each cheaper',
+  'events lost: collector answers 500 for 30 s (600 tracked)': 'DataRangers caches failed batches in storage and resends them after the next success: it loses none here either',
+  'events lost: killed 1 s after the last track() (50 tracked)': 'Sensors writes its whole in-memory queue to storage every 500 ms: it loses none here either',
+};
+
+function ratio(w: number | string, p: number | string): string {
+  if (typeof w != 'number' || typeof p != 'number') return '—';
+  if (w === 0 && p === 0) return 'equal (0)';
+  if (p === 0) return 'worse (peer 0)';
+  return (w / p).toFixed(2) + '×';
+}
+
+function cell(v: number | string, row: Row) {
+  return typeof v == 'string' ? v : isNaN(v) ? 'n/a' : row.fmt(v);
+}
+
+function table(results: Map<SdkSpec, Result>): { md: string; notWon: string[] } {
+  const [w, ...peers] = ALL;
+  const rw = results.get(w!)!;
+  const head = ['', w!.name, ...peers.flatMap((p) => [p.name, 'wetrack ÷ ' + p.name.split(' ')[0]])];
+  const lines = [head, head.map(() => '---')];
+  const notWon: string[] = [];
+  for (const row of ROWS) {
+    const wv = row.get(rw);
+    const line = [row.label, cell(wv, row)];
+    let lost = false;
+    for (const p of peers) {
+      const pv = row.get(results.get(p)!);
+      line.push(cell(pv, row), ratio(wv, pv));
+      const pn = typeof pv == 'number' ? pv : parseFloat(String(pv));
+      if (typeof wv == 'number' && !isNaN(pn) && wv > pn) lost = true;
+      if (typeof wv == 'number' && typeof pv == 'number' && wv === pv && wv !== 0) lost = true;
+    }
+    if (lost) notWon.push(row.label);
+    lines.push(line);
+  }
+  return { md: lines.map((l) => '| ' + l.join(' | ') + ' |').join('\n'), notWon };
+}
+
+function plain(md: string): string {
+  const rows = md.split('\n').filter((l) => !/^\| ---/.test(l)).map((l) => l.slice(2, -2).split(' | '));
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
 
 async function main() {
-  const collector = await startCollector();
-  const rt = createRuntime({ appConfig: { pages: ['pages/home/index'] }, printErrors: false, suspendAfterHideMs: null });
-  const proc = rt.start();
-  const tracker = addAutocapture(createTrackerWith(createWxPlatform));
-  tracker.init({ serverUrl: collector.url, batchSize: 20, flushIntervalMs: 5000 });
-  let hostCalls = 0;
-  proc.definePage('pages/home/index', () => mp.Page({ onBuy() { hostCalls++; } }));
-  proc.launch();
-  const page = proc.currentPage() as unknown as { onBuy(e: unknown): void };
-  const plain = function (this: unknown, _e: unknown) { hostCalls++; };
-  const props = { product_code: 'VG-3', price: 12.9, quantity: 1, list: 'home.recommend', position: 4 };
-  const rows: [string, string][] = [];
-
-  // track(): per call, after warm-up, in batches of 100 calls timed together (timer resolution).
-  for (let i = 0; i < 5000; i++) tracker.track('warm', props);
-  const perCall: number[] = [];
-  for (let r = 0; r < 300; r++) {
-    const t0 = now();
-    for (let i = 0; i < 100; i++) tracker.track('add_to_cart', props);
-    perCall.push((now() - t0) / 100);
+  const t0 = Date.now();
+  installPrivateGlobals();
+  const results = new Map<SdkSpec, Result>();
+  for (const s of ALL) {
+    const size = s === ALL[0] ? await sizeWetrack() : await sizeFiles(s.files);
+    results.set(s, { size, timings: [], exposures: [], errors: [] });
   }
-  rows.push(['track() per call, median', us(pct(perCall, 0.5))]);
-  rows.push(['track() per call, p99', us(pct(perCall, 0.99))]);
-
-  // A tapped handler: wrapped (records a $tap) minus the same handler unwrapped.
-  const tap = (ts: number) => ({ type: 'tap', timeStamp: ts, target: { id: 'buy', dataset: { sku: 'VG-3' } }, currentTarget: { id: 'buy', dataset: { sku: 'VG-3' } }, changedTouches: [{}] });
-  let ts = 1;
-  for (let i = 0; i < 5000; i++) page.onBuy(tap(ts++));
-  const wrapped: number[] = [];
-  const bare: number[] = [];
-  for (let r = 0; r < 300; r++) {
-    const evs = Array.from({ length: 100 }, () => tap(ts++));
-    let t0 = now();
-    for (const e of evs) plain(e);
-    bare.push((now() - t0) / 100);
-    t0 = now();
-    for (const e of evs) page.onBuy(e);
-    wrapped.push((now() - t0) / 100);
+  const quiet = console.warn;
+  console.warn = () => {}; // the SDKs' own console warnings (e.g. wetrack's "collector answered 500; retrying")
+  const realRandom = Math.random;
+  const clock = installClock();
+  try {
+    // Timed figures: RUNS rounds, the SDKs interleaved so that machine noise spreads over all three.
+    for (let run = 0; run < RUNS; run++) {
+      for (const s of ALL) {
+        const r = results.get(s)!;
+        const t = await withBench(s, r, clock, 0, (b) => timing(b));
+        if (t) r.timings.push(t);
+        if (run < Math.min(RUNS, 3)) {
+          const e = await withBench(s, r, clock, 2000, (b) => exposure(b));
+          if (e) r.exposures.push(e);
+        }
+      }
+      process.stderr.write(`run ${run + 1}/${RUNS} done\n`);
+    }
+    // Counted figures: deterministic (seeded Math.random, fake time), once.
+    for (const s of ALL) {
+      const r = results.get(s)!;
+      seedRandom(20261125);
+      r.steady = await withBench(s, r, clock, 0, steady);
+      seedRandom(20261126);
+      r.outage = await withBench(s, r, clock, 0, outage);
+      seedRandom(20261127);
+      r.killed = await withBench(s, r, clock, 0, killed);
+      Math.random = realRandom;
+    }
+  } finally {
+    clock.restore();
+    Math.random = realRandom;
+    console.warn = quiet;
   }
-  rows.push(['SDK time added to a tapped handler, median', us(pct(wrapped, 0.5) - pct(bare, 0.5))]);
-  rows.push(['SDK time added to a tapped handler, p99', us(pct(wrapped, 0.99) - pct(bare, 0.99))]);
 
-  // Storage and wire costs.
-  await new Promise((r) => setTimeout(r, 6000));
-  rt.storage.resetCounters();
-  let inTrack = false;
-  let hot = 0;
-  rt.storage.onCall(() => inTrack && hot++);
-  const before = collector.requests.length;
-  const bytesBefore = collector.requests.reduce((n, r) => n + Buffer.byteLength(r.raw), 0);
-  for (let i = 0; i < 1000; i++) {
-    inTrack = true;
-    tracker.track('add_to_cart', { ...props, i });
-    inTrack = false;
+  const { md, notWon } = table(results);
+  const date = new Date().toISOString().slice(0, 10);
+  const secs = Math.round((Date.now() - t0) / 1000);
+  const machine = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${os.platform()}`;
+  const hasGc = typeof (globalThis as { gc?: unknown }).gc == 'function';
+  const expo = ALL.map((s) => {
+    const e = results.get(s)!.exposures;
+    return `${s.name.split(' ')[0]}: ${median(e.map((x) => x.callbacks))} callbacks in ${median(e.map((x) => x.batches))} batches, ${median(e.map((x) => x.exposures))} exposure events`;
+  }).join('; ');
+  const errors = ALL.flatMap((s) => [...new Set(results.get(s)!.errors)].map((e) => `${s.name}: ${e}`));
+  const notes = [
+    `Timed rows: median of ${RUNS} runs (exposure: of ${Math.min(RUNS, 3)}), each run 200 rounds of 100 calls after 30 rounds of warm-up; p99 is the 99th percentile of the per-round averages. Counted rows: one run with seeded randomness (they repeat exactly).`,
+    `Exposure runs: ${expo}.`,
+    hasGc ? '' : 'Heap growth: run without --expose-gc (use `npm run bench`), so the figure includes garbage not yet collected.',
+    notWon.length
+      ? 'Rows wetrack does not win: ' + notWon.map((l) => `**${l}**: ${WHY[l] ?? 'see the notes below the table'}.`).join(' ')
+      : 'wetrack wins every row.',
+    errors.length ? 'Errors reported by the simulator while the SDKs ran: ' + errors.slice(0, 10).join('; ') : '',
+  ].filter(Boolean);
+  const out = [
+    `Command: \`npm run bench\` (${RUNS} runs). Date: ${date}. Machine: ${machine}. Took ${secs} s.`,
+    '',
+    md,
+    '',
+    ...notes.map((n) => '- ' + n),
+  ].join('\n');
+
+  console.log(`\nwetrack vs Sensors vs DataRangers — ${date}, ${machine}\n`);
+  console.log(plain(md));
+  console.log('\n' + notes.map((n) => '- ' + n.replace(/\*\*/g, '')).join('\n'));
+  if (WRITE) {
+    const file = 'BENCHMARKS.md';
+    const doc = readFileSync(file, 'utf8');
+    const a = doc.indexOf('<!-- bench:start -->');
+    const z = doc.indexOf('<!-- bench:end -->');
+    if (a < 0 || z < a) throw new Error('BENCHMARKS.md has no <!-- bench:start --> … <!-- bench:end --> markers');
+    writeFileSync(file, doc.slice(0, a) + '<!-- bench:start -->\n' + out + '\n' + doc.slice(z));
+    console.log(`\nwritten to ${file}`);
   }
-  await tracker.flush();
-  await new Promise((r) => setTimeout(r, 200));
-  const c = rt.storage.counters;
-  rows.push(['storage calls per 100 events', ((c.syncCalls + c.asyncCalls) / 10).toFixed(1)]);
-  rows.push(['storage bytes written per 100 events', String(Math.round(c.bytesWritten / 10))]);
-  rows.push(['synchronous storage calls inside track()', String(hot)]);
-  rows.push(['requests per 1,000 events', String(collector.requests.length - before)]);
-  rows.push(['bytes on the wire per 1,000 events', String(collector.requests.reduce((n, r) => n + Buffer.byteLength(r.raw), 0) - bytesBefore)]);
-
-  const w = Math.max(...rows.map((r) => r[0].length));
-  console.log(`wetrack bench (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
-  for (const [k, v] of rows) console.log('  ' + k.padEnd(w) + '  ' + v);
-  rt.dispose();
-  await collector.close();
-  if (hostCalls === 0) process.exit(1);
+  const w = results.get(ALL[0]!)!;
+  if (!w.steady || !w.outage || !w.killed || !w.timings.length) process.exit(1);
 }
 
 main().catch((e) => {
