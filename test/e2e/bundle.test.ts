@@ -46,6 +46,7 @@ describe('minified bundle', () => {
       wetrack.init({ serverUrl: collector.url, batchSize: 5 });
       wetrack.identify('u-1');
       wetrack.register({ plan: 'gold' });
+      wetrack.setUserProperties({ city: 'SZ' }, { once: true });
       proc.definePage('pages/home/index', () => mp.Page({ onBuy() {} }));
       proc.definePage('pages/product/index', () => mp.Page({}));
       proc.launch();
@@ -54,9 +55,9 @@ describe('minified bundle', () => {
       await proc.navigateTo('/pages/product/index');
       wetrack.track('add_to_cart', { sku: 'VG-3', phone: '13812345678', password: 'x', when: new Date(0), big: 10n ** 3n });
       proc.hide();
-      await clock.runUntil(() => collector.events().length >= 8, { label: 'bundle delivered' });
+      await clock.runUntil(() => collector.events().length >= 10, { label: 'bundle delivered' });
       const names = collector.events().map((e) => e.name);
-      expect(names).toEqual(['$app_launch', '$app_show', '$page_view', '$tap', '$page_leave', '$page_view', 'add_to_cart', '$page_leave', '$app_hide']);
+      expect(names).toEqual(['$app_launch', '$set_once', '$app_show', '$page_view', '$tap', '$page_leave', '$page_view', 'add_to_cart', '$page_leave', '$app_hide']);
       const cart = collector.events().find((e) => e.name === 'add_to_cart')!;
       expect(cart).toMatchObject({ userId: 'u-1', page: 'pages/product/index', properties: { plan: 'gold', sku: 'VG-3', phone: '[phone]', password: '***', when: '1970-01-01T00:00:00.000Z', big: '1000' } });
       expect((collector.batches[0] as { context: Record<string, unknown> }).context).toMatchObject({ lib: 'wetrack', appId: rt.appId });
