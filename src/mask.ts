@@ -1,3 +1,4 @@
+import { str } from './log';
 import type { MaskOptions } from './types';
 
 const DEFAULT_KEYS = /password|passwd|pwd|token|secret|authorization|cookie|id_?card/i;
@@ -36,13 +37,11 @@ export function createMasker(options: MaskOptions | false | undefined): Masker {
     options === false
       ? /^(?!)/
       : o.keys
-        ? new RegExp(o.keys.map((k) => String(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^(?!)', 'i')
+        ? new RegExp(([] as unknown[]).concat(o.keys).map((k) => str(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^(?!)', 'i')
         : DEFAULT_KEYS;
   const on = options !== false && o.patterns !== false;
-  // Property names repeat from event to event: remember the verdict for each.
-  const seen: { [key: string]: boolean } = Object.create(null);
   return {
-    key: (k) => (seen[k] !== undefined ? seen[k] : (seen[k] = keys.test(k))),
+    key: (k) => keys.test(k),
     // Most values have neither an @ nor a long digit run: one cheap test spares them the replacing.
     text: (s) => (on && POSSIBLE.test(s) ? s.replace(EMAIL, '[email]').replace(DIGITS, (m, pre: string, d: string) => (tag(d) ? pre + tag(d) : m)) : s),
     number: (n) => (on && Number.isInteger(n) && tag(String(n))) || n,

@@ -27,8 +27,11 @@ const DEFAULTS: Record<Numeric, number> & Pick<Resolved, 'name' | 'consent' | 'h
   headers: {},
 };
 
-/** String options and the values they accept. */
-const MATCH: { [key: string]: RegExp } = { name: /^\w+$/, consent: /^(granted|pending|denied)$/ };
+/** Options that must be of one type when given. */
+const TYPES: { [key: string]: string } = { beforeSend: 'function', appVersion: 'string' };
+
+/** String options and the values they accept; numbers must be whole and fit a timer (below 2^31 ms). */
+const MATCH: { [key: string]: RegExp } = { name: /./, consent: /^(granted|pending|denied)$/ };
 
 /** Fills defaults and checks each option; a bad value gets a warning and the default. Null without a usable serverUrl. */
 export function resolveOptions(input: unknown, log: Logger): Resolved | null {
@@ -38,11 +41,11 @@ export function resolveOptions(input: unknown, log: Logger): Resolved | null {
   for (const k in DEFAULTS) {
     const v = o[k] as number;
     const d = (DEFAULTS as { [key: string]: unknown })[k];
-    if (MATCH[k] ? !MATCH[k].test(v as unknown as string) : d === Object(d) ? v !== Object(v) : !(typeof v == 'number' && v >= 1 && v < 1e12)) {
+    if (MATCH[k] ? !MATCH[k].test(v as unknown as string) : d === Object(d) ? v !== Object(v) : !(typeof v == 'number' && v % 1 == 0 && v >= 1 && v < 2 ** 31)) {
       bad(k);
       o[k] = d;
     }
   }
-  if (o.beforeSend && typeof o.beforeSend != 'function') bad('beforeSend'), (o.beforeSend = undefined);
+  for (const k in TYPES) if (o[k] !== undefined && typeof o[k] != TYPES[k]) bad(k), (o[k] = undefined);
   return o;
 }

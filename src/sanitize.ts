@@ -34,11 +34,11 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
       try {
         return Date.prototype.toISOString.call(v);
       } catch (e) {
-        return tell('invalid Date sent as null'), null;
+        return tell('invalid Date, null'), null;
       }
     }
     if (seen.indexOf(v) >= 0) return tell('circular, cut');
-    if (path.length > MAX_DEPTH) return tell('too deep, dropped');
+    if (path.length > MAX_DEPTH) return tell('too deep');
     seen.push(v);
     const arr = Array.isArray(v);
     const out: Properties = arr ? ([] as unknown as Properties) : {};
@@ -47,16 +47,17 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
       // An array is its positions, up to the budget (a sparse one may claim a huge length); extra keys are not data.
       keys = arr ? Array.from({ length: Math.min((v as unknown[]).length, budget + 1) }, (_, i) => '' + i) : Object.keys(v as object);
     } catch (e) {
-      tell('unreadable, dropped'); // a proxy that refuses
+      tell('unreadable'); // a proxy that refuses
     }
     for (const k of keys) {
       path.push(k);
       let y: unknown;
       try {
-        if (k.length > MAX_STRING) tell('key too long, dropped');
+        // __proto__ as a key would set the prototype of the copy instead of a property.
+        if (k.length > MAX_STRING || k == '__proto__') tell('key dropped');
         else y = !arr && mask.key(k) ? '***' : walk((v as Properties)[k]);
       } catch (e) {
-        tell('unreadable, dropped'); // a getter that throws
+        tell('unreadable'); // a getter that throws
       }
       path.pop();
       // Arrays keep their positions: a dropped element becomes null, as JSON does.
@@ -65,7 +66,11 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
     seen.pop();
     return out;
   };
-  if (input == null) return {};
-  if (typeof input != 'object' || Array.isArray(input) || input instanceof Date) return tell('not an object, ignored'), {};
-  return walk(input) as Properties;
+  try {
+    if (input == null) return {};
+    if (typeof input != 'object' || Array.isArray(input) || input instanceof Date) return tell('not an object'), {};
+    return walk(input) as Properties;
+  } catch (e) {
+    return tell('unreadable'), {}; // a revoked proxy, a prototype trap that throws
+  }
 }

@@ -7,6 +7,7 @@ import type { Platform } from './platform/types';
 import { sanitize } from './sanitize';
 import { newStages, runPlugin, runTimeline } from './timeline';
 import { createDelivery, type Delivery } from './transport/delivery';
+import { json } from './transport/queue';
 import { createQueue, type Queue } from './transport/queue';
 import type { Consent, EventMap, Plugin, Properties, Tracker, TrackedEvent, UserPropertyOptions } from './types';
 
@@ -50,8 +51,11 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   const log = createLogger(() => !!(opts && opts.debug));
   const internals: TrackerInternals = { log };
 
+  /** One warning shape for bad input: the call, the field and what came. */
+  const bad = (call: string, field: string, value: unknown) => log.warn(call + ': invalid ' + field + ': ' + str(value));
+
   const badName = (call: string, name: unknown) =>
-    !(typeof name == 'string' && NAME.test(name)) && (log.warn(call + ': event name must be 1-100 printable chars, got ' + str(name)), 1);
+    !(typeof name == 'string' && NAME.test(name)) && (bad(call, 'event name', name), 1);
 
   const clean = (input: unknown, where?: string): Properties => {
     const notes: string[] = [];
@@ -63,7 +67,9 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   const saveIdentity = () => consent == 'granted' && platform.write(opts!.name + '_id', JSON.stringify(id));
 
   const enqueue = (e: TrackedEvent) => {
-    queue.add(e);
+    const entry = queue.add(e);
+    // Serialised before destination plugins see the event, so none can change what is stored.
+    if (plugins.destination.length) json(entry);
     for (const p of plugins.destination) runPlugin(p, e, log);
     delivery.added();
   };
@@ -78,10 +84,13 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     delivery.pause(c != 'granted');
   };
 
-  const track = (name: string, props?: unknown) => {
+  const track = (name: string, props?: unknown) => badName('track', name) || record(name, clean(props, 'track("' + name + '")'));
+
+  /** An event with clean properties, through plugins and consent to the queue. */
+  const record = (name: string, props: Properties) => {
     const time = stamp || Date.now();
-    if (badName('track', name) || consent == 'denied') return;
-    const properties = Object.assign({}, id.p, clean(props, 'track("' + name + '")'));
+    if (consent == 'denied') return;
+    const properties = Object.assign({}, id.p, props);
     if (timers[name]) {
       properties.duration_ms = Math.max(0, time - timers[name]);
       delete timers[name];
@@ -90,8 +99,13 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     let e = runTimeline(plugins, { id: idPrefix + (idCount++).toString(36), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
     if (e && opts!.beforeSend) e = opts!.beforeSend(e);
     if (!e) return;
-    // What plugins and beforeSend added is made safe and masked too.
-    if (plugins.before.length + plugins.enrichment.length || opts!.beforeSend) e.properties = clean(e.properties);
+    if (plugins.before.length + plugins.enrichment.length || opts!.beforeSend) {
+      // What plugins and beforeSend return is copied, made JSON-safe and masked as a whole: a fresh
+      // object each time, so one returned twice or changed later cannot touch what is queued.
+      const r = clean(e) as unknown as TrackedEvent;
+      if (typeof r.name != 'string' || !r.properties) return bad(name, 'event from a plugin', e);
+      e = r;
+    }
     log.debug(name, e);
     if (consent == 'granted') enqueue(e);
     else if (held.length < opts!.maxQueueEvents) held.push(e);
@@ -101,7 +115,6 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     if (opts) return log.warn('init: already done; ignored');
     const o = resolveOptions(options, log);
     if (!o) return;
-    opts = internals.options = o;
     platform = internals.platform = makePlatform();
     mask = createMasker(o.mask);
     const loaded = loadIdentity(platform, o.name + '_id');
@@ -116,6 +129,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       () => Object.assign(platform.context(), o.appVersion && { appVersion: o.appVersion }),
       log,
     );
+    // Only now, with every part built: an init that failed above leaves the tracker unstarted, not half-started.
+    opts = internals.options = o;
     applyConsent(o.consent);
     platform.onNetwork((on) => delivery.online(on));
     platform.onAppShow(
@@ -156,11 +171,11 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   const methods = {
     track,
     identify(userId: unknown, traits?: unknown) {
-      if (!/^(string|number)$/.test(typeof userId) || !/^.{1,255}$/.test(userId as string))
-        return log.warn('identify: userId must be 1-255 chars, got ' + str(userId));
+      if (!(typeof userId == 'string' ? /^.{1,255}$/.test(userId) : typeof userId == 'number' && isFinite(userId)))
+        return bad('identify', 'userId', userId);
       id.u = String(userId);
       saveIdentity();
-      if (traits !== undefined) methods.setUserProperties(traits);
+      if (traits !== undefined) record('$set', clean(traits, 'identify'));
     },
     reset() {
       id = newIdentity();
@@ -171,24 +186,25 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       saveIdentity();
     },
     unregister(key: unknown) {
-      delete id.p[String(key)];
+      if (typeof key != 'string') return bad('unregister', 'key', key);
+      delete id.p[key];
       saveIdentity();
     },
     setUserProperties(props: unknown, o?: UserPropertyOptions) {
       const p = clean(props, 'setUserProperties');
-      if (Object.keys(p).length) track(o && o.once ? '$set_once' : '$set', p);
+      if (Object.keys(p).length) record(o && o.once ? '$set_once' : '$set', p);
     },
     time(name: string) {
       if (!badName('time', name)) timers[name] = stamp || Date.now();
     },
     setConsent(c: unknown) {
-      if (c !== 'granted' && c !== 'denied') return log.warn("setConsent: expected 'granted' or 'denied', got " + str(c));
+      if (c !== 'granted' && c !== 'denied') return bad('setConsent', 'consent', c);
       applyConsent(c);
     },
     use(plugin: unknown) {
       const p = plugin as Plugin;
       const stage = p && typeof p.execute == 'function' && plugins[p.type];
-      if (!stage) return log.warn('use: plugin needs execute() and type before|enrichment|destination');
+      if (!stage) return bad('use', 'plugin', p);
       stage.push(p);
       if (p.setup) p.setup(tracker);
     },
@@ -200,7 +216,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     flush: () =>
       new Promise<void>((resolve) => {
         // Settles in every case: nothing to send, consent not granted, or an SDK fault.
-        const run = () => guard('flush', () => consent == 'granted' && !!delivery.flush().then(resolve), false)() || resolve();
+        const run = () => guard('flush', () => consent == 'granted' && !!delivery.flush().then(resolve, resolve), false)() || resolve();
         buffered ? buffered.push(run) : run();
       }),
     getAnonymousId: () => (id ? id.a : ''),

@@ -40,7 +40,7 @@ declare const wx: Wx;
 /** Parses Retry-After, given as delta-seconds or an HTTP date, into milliseconds from now. */
 export function retryAfterMs(header: Record<string, string> | undefined, now: number): number | undefined {
   for (const k in header) {
-    if (k.toLowerCase() != 'retry-after') continue;
+    if (!/^retry-after$/i.test(k)) continue;
     const v = header![k];
     const ms = isNaN(+v) ? Date.parse(v) - now : +v * 1000;
     return ms > 0 ? ms : 0;

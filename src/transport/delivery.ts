@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import { str, type Logger } from '../log';
 import type { Platform } from '../platform/types';
 import type { BatchContext } from '../types';
 import { backoff } from './backoff';
@@ -60,7 +60,18 @@ export function createDelivery(
 
   const settle = () => waiters.splice(0).forEach((f) => f());
 
-  const send = () => {
+  // Every way in (timers, flush, hide, a response) goes through here: a fault is logged, not thrown.
+  const safely = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      log.warn('delivery failed: ' + str(e));
+      settle();
+    }
+  };
+  const send = () => safely(sendNow);
+
+  const sendNow = () => {
     queue.save();
     if (inFlight) return;
     if (retry || !online || paused) return settle();
@@ -88,11 +99,7 @@ export function createDelivery(
       cfg.timeoutMs,
       (r) => {
         inFlight = false;
-        try {
-          done(r.status, r.retryAfterMs, batch, drops);
-        } catch (e) {
-          log.warn('delivery failed: ' + e); // our own fault: an Error
-        }
+        safely(() => done(r.status, r.retryAfterMs, batch, drops));
       },
     );
   };
@@ -108,7 +115,7 @@ export function createDelivery(
       limit = Math.ceil(batch.length / 2);
       until = last;
     } else if (v == 'bisect') {
-      log.warn('collector refused event seq ' + last + ' (' + status + '); dropped it');
+      log.warn('collector refused seq ' + last + ' (' + status + '); dropped');
       queue.ack(last, 0);
       limit = cfg.batchSize;
     } else {

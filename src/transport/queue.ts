@@ -19,7 +19,8 @@ export interface Queue {
   readonly items: Entry[];
   /** Events dropped for overflow and not yet reported to the collector. */
   dropped(): number;
-  add(event: TrackedEvent): void;
+  /** Gives the event its seq and queues it; returns its entry. */
+  add(event: TrackedEvent): Entry;
   /** Writes what is new, synchronously. */
   save(): void;
   /** The collector has everything up to lastSeq (or it was rejected): forget it. */
@@ -67,11 +68,11 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
   /** True when the write went through. A failure leaves the events in memory, where delivery still finds them. */
   const write = (key: string, value: string) => {
     const err = platform.write(key, value);
-    if (err) log.once('storage', 'storage write failed (' + err + '); events kept in memory');
+    if (err) log.once('storage', 'storage: ' + err + '; events kept in memory');
     return !err;
   };
   const writeMeta = () => write(metaKey, JSON.stringify(meta));
-  const unreadable = (key: string) => log.warn('storage key ' + key + ' unreadable, skipped');
+  const unreadable = (key: string) => log.warn('storage: ' + key + ' unreadable, skipped');
 
   // Restore what an earlier process left.
   try {
@@ -93,8 +94,6 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
   } catch (e) {
     unreadable(metaKey);
   }
-  // A crash can leave events newer than the saved counter only if the meta write failed; never reuse their seq.
-  if (items.length) meta.s = Math.max(meta.s, items[items.length - 1].seq);
 
 
 
@@ -116,15 +115,17 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
     dropped: () => meta.d,
     add(event) {
       event.seq = ++meta.s;
-      items.push(entry(event));
+      const added = entry(event);
+      items.push(added);
       unsaved++;
       if (items.length > max) {
         const gone = items.shift() as Entry;
         meta.a = gone.seq;
         meta.d++;
         unsaved = Math.min(unsaved, items.length);
-        log.once('overflow', 'over maxQueueEvents: oldest dropped and counted');
+        log.once('overflow', 'queue full: oldest dropped, counted');
       }
+      return added;
     },
     save() {
       if (!unsaved) return;
