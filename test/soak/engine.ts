@@ -13,7 +13,7 @@
  *   storage within a second of track(), and everything is written synchronously when the app hides");
  * - starts some processes with consent 'pending' and grants it after a while (events tracked while
  *   pending count only once granted in that process: before that they are memory-only by design);
- * - makes storage writes fail with WeChat's quota error now and then (never two in a row), when
+ * - makes storage writes fail with WeChat's quota error now and then (at most once a second), when
  *   `storageFaults` is set.
  * The collector (./collector.ts) answers with a seeded mix of faults.
  *
@@ -87,6 +87,17 @@ const inertObserver = () => {
 };
 
 export async function soak(clock: SoakClock, o: SoakOptions): Promise<SoakResult> {
+  // The SDK's own randomness (ids, backoff jitter) is seeded too: a seed replays the same run.
+  const realRandom = Math.random;
+  Math.random = prng(o.seed ^ 0x4a4d);
+  try {
+    return await run(clock, o);
+  } finally {
+    Math.random = realRandom;
+  }
+}
+
+async function run(clock: SoakClock, o: SoakOptions): Promise<SoakResult> {
   const rnd = prng(o.seed);
   const started = performance.now();
   const sim0 = clock.now();
@@ -97,15 +108,16 @@ export async function soak(clock: SoakClock, o: SoakOptions): Promise<SoakResult
   const rt: Runtime = createRuntime({ appConfig: { pages: PAGES }, printErrors: false });
   let storageFailures = 0;
   if (o.storageFaults) {
-    // A write fails now and then with WeChat's quota error, never twice in a row: a transient
-    // failure that an SDK retrying its write gets through.
+    // A write fails now and then with WeChat's quota error, at most once a second: a transient
+    // failure that an SDK retrying its write on its save timer gets through.
     const pFail = o.storageFaults;
     const srnd = prng(o.seed ^ 0x570e);
     let failedLast = false;
+    let lastFailure = -Infinity;
     rt.storage.failWhen((op) => {
       if (op !== 'setStorageSync') return false;
-      failedLast = !failedLast && srnd() < pFail;
-      if (failedLast) storageFailures++;
+      failedLast = clock.now() - lastFailure >= 1000 && srnd() < pFail;
+      if (failedLast) storageFailures++, (lastFailure = clock.now());
       return failedLast;
     });
   }
@@ -181,12 +193,12 @@ export async function soak(clock: SoakClock, o: SoakOptions): Promise<SoakResult
   };
 
   const kill = async () => {
+    grantIfDue();
     // Foreground kills respect the 1 s contract; background kills may come at any moment after onHide.
     if (proc.visible) {
       const since = clock.now() - lastTrack;
       if (since < 1000) await wait(1000 - since + Math.floor(rnd() * 500));
     } else backgroundKills++;
-    grantIfDue();
     proc.kill();
     kills++;
     pending = []; // memory-only: gone with the process, never counted
