@@ -1,94 +1,112 @@
 /**
- * `npm run demo`: a scripted session of the SDK in the mini-program runtime simulator, delivering
- * over real HTTP to a collector on 127.0.0.1, then a report of what arrived. The collector answers
- * 500 for a while and the phone goes offline and is killed once, so the report shows the queue at work.
- * (The example shop and the collector with a live view replace this script in a later issue.)
+ * `npm run demo`: the whole loop on one machine. Starts the collector (collector/) on a free port with
+ * a fresh DuckDB file, runs the example shop's real pages (example-miniprogram/, the files DevTools
+ * opens) in the runtime simulator with a scripted, seeded crowd, lets the SDK (the minified
+ * mini-program build of src/) deliver over real HTTP, prints the collector's report, checks it
+ * against what the script did, and says where the database and the live view are.
+ *
+ *   npm run demo -- [--sessions 300] [--seed 20250618] [--serve]
+ *   --serve keeps the collector (and its live view) running afterwards, until Ctrl-C.
  */
-import { createWxPlatform } from '../src/platform/wx';
-import { createTrackerWith } from '../src/tracker';
-import { createRuntime } from '../test/sim';
-import { startCollector } from '../test/support/collector';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildReport, formatReport, type Report } from '../collector/report';
+import { startCollector } from '../collector/server';
+import { buildMiniprogramBundle } from '../test/qa/build';
+import { compareWithScript } from '../test/qa/compare';
+import { runCrowd } from '../test/qa/crowd';
+import { ExampleApp } from '../test/qa/miniapp';
+import { installClock } from '../test/qa/time';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, label: string, limitMs = 30_000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > limitMs) throw new Error('demo: timed out waiting for ' + label);
-    await sleep(20);
-  }
-}
+const ROOT = path.resolve(__dirname, '..');
+const APP = path.join(ROOT, 'example-miniprogram/miniprogram');
 
 async function main() {
-  let failing = false;
-  const collector = await startCollector({ responder: () => (failing ? { status: 500 } : { status: 200 }) });
-  const rt = createRuntime({
-    appConfig: { pages: ['pages/home/index', 'pages/product/index'] },
-    printErrors: false,
-    suspendAfterHideMs: null,
+  const { values } = parseArgs({
+    options: {
+      sessions: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '20250618' },
+      serve: { type: 'boolean', default: false },
+    },
   });
-  const options = { serverUrl: collector.url, batchSize: 20, flushIntervalMs: 300, retryBaseMs: 100, retryMaxMs: 400, appVersion: '1.0.0' };
-  const boot = () => {
-    const proc = rt.start({ scene: 1001 });
-    proc.launch();
-    const tracker = createTrackerWith(createWxPlatform);
-    tracker.init(options);
-    return { proc, tracker };
+  const t0 = performance.now();
+  const secs = () => ((performance.now() - t0) / 1000).toFixed(1) + ' s';
+
+  const sdk = await buildMiniprogramBundle();
+  const dir = path.join(ROOT, '.tmp/demo');
+  const db = path.join(dir, 'wetrack-demo.duckdb');
+  mkdirSync(dir, { recursive: true });
+  rmSync(db, { force: true });
+  rmSync(db + '.wal', { force: true });
+  const collector = await startCollector({ port: 0, db });
+
+  console.log('wetrack demo: the example shop, a scripted crowd, the collector\n');
+  console.log(`  SDK        src/ built as miniprogram_dist/index.js (${secs()})`);
+  console.log(`  collector  ${collector.url} → ${path.relative(ROOT, db)}`);
+
+  // The SDK's console warnings (a request interrupted in the background, …) are counted, not printed.
+  const said = new Map<string, number>();
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => {
+    const m = a.map(String).join(' ');
+    if (m.startsWith('[wetrack]')) said.set(m, (said.get(m) ?? 0) + 1);
+    else warn(...a);
   };
+  const app = new ExampleApp(APP, sdk, { serverUrl: collector.url });
+  const clock = installClock(Math.floor(Date.now() / 1000) * 1000);
+  const sessions = Number(values.sessions);
+  let truth;
+  try {
+    truth = await runCrowd({
+      app,
+      clock,
+      sessions,
+      seed: Number(values.seed),
+      progress: (done, total) => done % 50 === 0 && done < total && process.stdout.write(`  … ${done} of ${total} sessions (${secs()})\n`),
+    });
+  } finally {
+    clock.uninstall();
+    console.warn = warn;
+  }
+  console.log(
+    `  crowd      ${truth.sessions} sessions of ${truth.users} users (seed ${values.seed}): ${truth.offlineSessions} went offline, ` +
+      `${truth.leftQueued} killed with events on the phone, ${truth.returnVisits} came back to deliver them, ${truth.hotStarts} hot starts, ` +
+      `${truth.consentOff} turned data collection off (${secs()})`,
+  );
+  if (said.size) console.log('  SDK said   ' + [...said].map(([m, n]) => `${n}× ${m.replace('[wetrack] ', '')}`).join('; '));
 
-  let { proc, tracker } = boot();
-  let tracked = 0;
-  const track = (name: string, props: Record<string, unknown>) => (tracker.track(name, props), tracked++);
-  const steps: string[] = [];
+  const report: Report = await buildReport(collector.store);
+  console.log('\n' + formatReport(report) + '\n');
 
-  // A user browses and buys.
-  for (let i = 0; i < 30; i++) track('view_product', { product_code: 'VG-' + (i % 8), price: 9.9 + (i % 8), list: 'home.recommend' });
-  tracker.identify('user-1001');
-  track('add_to_cart', { product_code: 'VG-3', price: 12.9, quantity: 1 });
-  track('checkout', { product_code: 'VG-3', price: 12.9, quantity: 1, phone: '13812345678' });
-  await until(() => collector.events().length >= 32, 'first delivery');
-  steps.push(`browse and buy: ${collector.events().length} events delivered`);
+  const problems = await compareWithScript(collector.store, report, truth);
+  if (problems.length) {
+    console.log('Check against the script: FAILED\n  ' + problems.join('\n  '));
+  } else {
+    console.log(
+      `Check against the script: every one of the ${truth.tracked.size} events the SDK queued is stored once, no seq gaps; ` +
+        `page views, exposures and taps per slot (so CTR) and the funnel equal what the script did.`,
+    );
+  }
 
-  // The collector fails: events wait, retried with backoff.
-  failing = true;
-  for (let i = 0; i < 15; i++) track('view_product', { product_code: 'VG-' + i, price: 5 });
-  await sleep(800);
-  steps.push(`collector answering 500: ${collector.requests.filter((r) => r.status === 500).length} failed attempts, nothing lost`);
-  failing = false;
+  const stale = staleExample(sdk);
+  console.log(`\nDone in ${secs()}.`);
+  console.log(`  database   ${path.relative(ROOT, db)} (DuckDB; npm run report -- --db ${path.relative(ROOT, db)})`);
+  if (values.serve) {
+    console.log(`  live view  ${collector.liveUrl}  (Ctrl-C to stop)`);
+  } else {
+    console.log(`  live view  npm run collector -- --db ${path.relative(ROOT, db)}  then open http://127.0.0.1:8787/ (or npm run demo -- --serve)`);
+    await collector.close();
+  }
+  if (stale) console.log(`\nNote: example-miniprogram/miniprogram/miniprogram_npm/wetrack is older than src/: run npm run example:sync before opening the example in DevTools.`);
+  if (problems.length) process.exit(1);
+  if (values.serve) process.on('SIGINT', () => collector.close().then(() => process.exit(0)));
+}
 
-  // The phone goes offline; the app goes to the background and the process is killed.
-  rt.network.set(false);
-  for (let i = 0; i < 10; i++) track('pay_success', { product_code: 'VG-' + i, price: 19.9, quantity: 1 });
-  proc.hide();
-  proc.kill();
-  steps.push('offline, app hidden, process killed with events waiting');
-
-  // A cold start on the same storage delivers what the killed process left.
-  rt.network.set(true);
-  ({ proc, tracker } = boot());
-  await until(() => collector.uniqueIds().size >= tracked, 'everything delivered');
-  steps.push('cold start: the queue left in storage is delivered');
-
-  const events = collector.events();
-  const unique = collector.uniqueIds();
-  const seqs = [...new Set(events.map((e) => e.seq as number))].sort((a, b) => a - b);
-  const gaps = seqs.filter((s, i) => i > 0 && s !== seqs[i - 1] + 1).length;
-  const byName = new Map<string, number>();
-  for (const e of new Map(events.map((e) => [e.id, e])).values()) byName.set(e.name as string, (byName.get(e.name as string) ?? 0) + 1);
-  const lastBatch = collector.batches.at(-1) as { context: Record<string, unknown> };
-  const masked = events.find((e) => e.name === 'checkout')?.properties as Record<string, unknown>;
-
-  console.log('wetrack demo: a scripted session against a collector on ' + collector.url + '\n');
-  for (const s of steps) console.log('  - ' + s);
-  console.log('\n  tracked             ' + tracked);
-  console.log('  delivered (unique)  ' + unique.size + '  (' + (events.length - unique.size) + ' resent after a lost answer, deduplicated by id)');
-  console.log('  seq                 ' + seqs[0] + '..' + seqs.at(-1) + ', ' + gaps + ' gaps');
-  console.log('  requests            ' + collector.requests.length + ' (' + collector.requests.filter((r) => r.status === 200).length + ' accepted)');
-  console.log('  events by name      ' + [...byName].map(([n, c]) => `${n} ${c}`).join(', '));
-  console.log('  masked on device    checkout.phone = ' + JSON.stringify(masked?.phone));
-  console.log('  batch context       ' + JSON.stringify(lastBatch.context));
-  rt.dispose();
-  await collector.close();
-  if (unique.size !== tracked || gaps) process.exit(1);
+/** True when the copy DevTools would load differs from the build of src/ just made. */
+function staleExample(sdk: string): boolean {
+  const copy = path.join(APP, 'miniprogram_npm/wetrack/index.js');
+  return !existsSync(copy) || readFileSync(copy, 'utf8') !== readFileSync(sdk, 'utf8');
 }
 
 main().catch((e) => {

@@ -1,0 +1,73 @@
+/**
+ * npm run collector -- [--host 127.0.0.1] [--port 8787] [--db .tmp/collector/events.duckdb] [--max-body 1048576]
+ * npm run report    -- [--db FILE | --url http://127.0.0.1:8787] [--json]
+ */
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildReport, formatReport, type Report } from './report';
+import { startCollector } from './server';
+import { Store } from './store';
+
+export const DEFAULT_DB = '.tmp/collector/events.duckdb';
+
+const USAGE = `usage:
+  npm run collector -- [--host 127.0.0.1] [--port 8787] [--db ${DEFAULT_DB}] [--max-body 1048576]
+  npm run report -- [--db ${DEFAULT_DB} | --url http://127.0.0.1:8787] [--json]`;
+
+async function main() {
+  const [command = 'serve', ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      host: { type: 'string', default: process.env.WETRACK_COLLECTOR_HOST ?? '127.0.0.1' },
+      port: { type: 'string', default: process.env.WETRACK_COLLECTOR_PORT ?? '8787' },
+      db: { type: 'string', default: DEFAULT_DB },
+      'max-body': { type: 'string', default: String(1024 * 1024) },
+      url: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+
+  if (command === 'serve') {
+    mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
+    const c = await startCollector({ host: values.host, port: Number(values.port), db: values.db, maxBodyBytes: Number(values['max-body']) });
+    console.log(`wetrack collector\n  SDK serverUrl  ${c.url}\n  live view      ${c.liveUrl}\n  database       ${path.resolve(values.db)}\n  report         npm run report -- --url ${c.liveUrl.replace(/\/$/, '')}`);
+    const stop = async () => {
+      await c.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return;
+  }
+
+  if (command === 'report') {
+    let report: Report;
+    if (values.url) {
+      const res = await fetch(values.url.replace(/\/$/, '') + '/api/report');
+      if (!res.ok) throw new Error(`${values.url} answered ${res.status}`);
+      report = (await res.json()) as Report;
+    } else {
+      let store: Store;
+      try {
+        store = await Store.open(values.db, { readOnly: true });
+      } catch (e) {
+        throw new Error(`cannot open ${values.db} (${(e as Error).message.split('\n')[0]}). While the collector runs it holds the file: use --url http://127.0.0.1:8787`);
+      }
+      report = await buildReport(store);
+      await store.close();
+    }
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return;
+  }
+  console.error(USAGE);
+  process.exit(2);
+}
+
+main().catch((e) => {
+  console.error('collector: ' + ((e as Error).message ?? e));
+  process.exit(1);
+});

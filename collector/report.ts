@@ -1,0 +1,122 @@
+/**
+ * The report: what operators read and QA checks against the script. All figures are SQL over the
+ * events and batches tables (store.ts).
+ *
+ * - PV and UV per page: $page_view events by `path`; UV = distinct anonymous ids.
+ * - Exposures, taps and CTR per slot: $exposure and $tap events by `slot`; CTR = taps / exposures.
+ * - Funnel, per session: a session reaches a step when it has the step's event after (in seq order)
+ *   the event of the step before: home page view → view_product → add_to_cart → checkout →
+ *   pay_success. Step conversion = sessions at the step / sessions at the step before.
+ * - Events per name; duplicates dropped (events received again, by id); seq gaps (per anonymous id,
+ *   seqs missing between two that arrived); events the phones reported as dropped; refused requests.
+ */
+import type { SlotRow, Store } from './store';
+
+export interface FunnelStep {
+  label: string;
+  name: string;
+  /** For page views: the page. */
+  path?: string;
+}
+
+export const SHOP_FUNNEL: FunnelStep[] = [
+  { label: 'home', name: '$page_view', path: 'pages/home/index' },
+  { label: 'product', name: 'view_product' },
+  { label: 'cart', name: 'add_to_cart' },
+  { label: 'checkout', name: 'checkout' },
+  { label: 'pay', name: 'pay_success' },
+];
+
+export interface Report {
+  totals: { events: number; installs: number; users: number; sessions: number; batches: number };
+  pages: { page: string; pv: number; uv: number }[];
+  slots: SlotRow[];
+  funnel: { step: string; sessions: number; conversion: number | null }[];
+  names: { name: string; events: number }[];
+  quality: { duplicates: number; gaps: number; missing: number; installsWithGaps: number; droppedOnPhone: number; rejected: number };
+}
+
+export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNNEL): Promise<Report> {
+  return store.query(async (s) => {
+    const [totals] = await s.rows<Report['totals']>(`
+      SELECT (SELECT count(*) FROM events)::INTEGER AS events,
+             (SELECT count(DISTINCT anonymous_id) FROM events)::INTEGER AS installs,
+             (SELECT count(DISTINCT user_id) FROM events)::INTEGER AS users,
+             (SELECT count(DISTINCT session_id) FROM events)::INTEGER AS sessions,
+             (SELECT count(*) FROM batches WHERE status < 300)::INTEGER AS batches`);
+    const pages = await s.rows<Report['pages'][number]>(`
+      SELECT path AS page, count(*)::INTEGER AS pv, count(DISTINCT anonymous_id)::INTEGER AS uv
+      FROM events WHERE name = '$page_view' AND path IS NOT NULL GROUP BY path ORDER BY pv DESC, page`);
+    const slots = await s.rows<SlotRow>(`
+      SELECT slot,
+             count(*) FILTER (WHERE name = '$exposure')::INTEGER AS exposures,
+             count(*) FILTER (WHERE name = '$tap')::INTEGER AS taps,
+             CASE WHEN count(*) FILTER (WHERE name = '$exposure') = 0 THEN NULL
+                  ELSE count(*) FILTER (WHERE name = '$tap') / count(*) FILTER (WHERE name = '$exposure') END AS ctr
+      FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap') GROUP BY slot ORDER BY slot`);
+
+    // Each step: the first matching event of the session after the previous step's.
+    const ctes = funnel.map((f, i) => {
+      const match = `e.name = ?` + (f.path ? ` AND e.path = ?` : '');
+      return i === 0
+        ? `s0 AS (SELECT e.session_id, min(e.seq) AS seq FROM events e WHERE ${match} GROUP BY 1)`
+        : `s${i} AS (SELECT e.session_id, min(e.seq) AS seq FROM events e JOIN s${i - 1} p ON p.session_id = e.session_id WHERE ${match} AND e.seq > p.seq GROUP BY 1)`;
+    });
+    const params = funnel.flatMap((f) => (f.path ? [f.name, f.path] : [f.name]));
+    const [counts] = await s.rows<Record<string, number>>(
+      `WITH ${ctes.join(',\n')} SELECT ${funnel.map((_, i) => `(SELECT count(*) FROM s${i})::INTEGER AS n${i}`).join(', ')}`,
+      params,
+    );
+    const steps = funnel.map((f, i) => ({ step: f.label, sessions: counts![`n${i}`]! }));
+    const funnelRows = steps.map((st, i) => ({ ...st, conversion: i === 0 ? null : steps[i - 1]!.sessions ? st.sessions / steps[i - 1]!.sessions : null }));
+
+    const names = await s.rows<Report['names'][number]>(`SELECT name, count(*)::INTEGER AS events FROM events GROUP BY name ORDER BY events DESC, name`);
+    const [gaps] = await s.rows<{ gaps: number; missing: number; installs: number }>(`
+      WITH s AS (SELECT anonymous_id, seq, lag(seq) OVER (PARTITION BY anonymous_id ORDER BY seq) AS prev FROM events)
+      SELECT count(*)::INTEGER AS gaps, coalesce(sum(seq - prev - 1), 0)::INTEGER AS missing, count(DISTINCT anonymous_id)::INTEGER AS installs
+      FROM s WHERE seq > prev + 1`);
+    const [b] = await s.rows<{ duplicates: number; dropped: number; rejected: number }>(`
+      SELECT coalesce(sum(duplicates), 0)::INTEGER AS duplicates, coalesce(sum(dropped), 0)::INTEGER AS dropped,
+             count(*) FILTER (WHERE status >= 400)::INTEGER AS rejected FROM batches`);
+    return {
+      totals: totals!,
+      pages,
+      slots,
+      funnel: funnelRows,
+      names,
+      quality: { duplicates: b!.duplicates, gaps: gaps!.gaps, missing: gaps!.missing, installsWithGaps: gaps!.installs, droppedOnPhone: b!.dropped, rejected: b!.rejected },
+    };
+  });
+}
+
+const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1) + '%');
+
+function table(head: string[], rows: (string | number)[][], indent = '  '): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells.map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ').trimEnd()).join('\n');
+}
+
+/** The report as text, for the terminal and the README. */
+export function formatReport(r: Report): string {
+  const t = r.totals;
+  const q = r.quality;
+  return [
+    `${t.events} events from ${t.installs} installs (${t.users} logged-in users), ${t.sessions} sessions, ${t.batches} batches`,
+    '',
+    'Pages',
+    table(['page', 'PV', 'UV'], r.pages.map((p) => [p.page, p.pv, p.uv])),
+    '',
+    'Slots',
+    table(['slot', 'exposures', 'taps', 'CTR'], r.slots.map((s) => [s.slot, s.exposures, s.taps, pct(s.ctr)])),
+    '',
+    'Funnel (per session)',
+    table(['step', 'sessions', 'step conversion', 'of first step'], r.funnel.map((f) => [f.step, f.sessions, pct(f.conversion), pct(r.funnel[0]!.sessions ? f.sessions / r.funnel[0]!.sessions : null)])),
+    '',
+    'Events by name',
+    table(['name', 'events'], r.names.map((n) => [n.name, n.events])),
+    '',
+    'Delivery',
+    `  duplicates dropped ${q.duplicates} · seq gaps ${q.gaps} (${q.missing} events missing, ${q.installsWithGaps} installs) · dropped on phones ${q.droppedOnPhone} · requests refused ${q.rejected}`,
+  ].join('\n');
+}
