@@ -1,0 +1,141 @@
+/**
+ * The collector's live view in a real browser: Debian's chromium, driven by playwright-core.
+ * An event shows within a second of the collector receiving it; the name, user and page filters
+ * work; properties are readable; warnings, refused requests and seq gaps stand out; the slot table
+ * shows exposures, taps and CTR.
+ *
+ * Chromium comes from `scripts/ci-browser.sh` (apt). Without it this file FAILS, unless
+ * WETRACK_SKIP_BROWSER=1 says to skip it (then it is reported as skipped, with the reason).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector, type Collector } from '../../collector/server';
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
+const executable = CANDIDATES.find((p) => existsSync(p));
+const skip = !executable && process.env.WETRACK_SKIP_BROWSER === '1';
+if (skip) console.warn('live-view.test.ts: skipped: no chromium and WETRACK_SKIP_BROWSER=1 (install it with scripts/ci-browser.sh)');
+
+let dir: string;
+let c: Collector;
+let browser: Browser;
+let page: Page;
+let n = 0; // ids
+let seq = 0; // anon-live-1's seq: other ids give their own
+
+const event = (over: Record<string, unknown> = {}) => {
+  n++;
+  return { id: 'live' + String(n).padStart(8, '0'), seq: 'anonymousId' in over || 'seq' in over ? 1 : ++seq, name: '$page_view', time: Date.now(), anonymousId: 'anon-live-1', sessionId: 's-1', page: 'pages/home/index', properties: { path: 'pages/home/index' }, ...over };
+};
+async function post(events: unknown[], over: Record<string, unknown> = {}) {
+  const res = await fetch(c.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sentAt: Date.now(), context: { lib: 'wetrack' }, events, ...over }) });
+  return res.status;
+}
+const rowIds = () => page.$$eval('#events tr.event', (trs) => trs.map((t) => (t as HTMLElement).dataset.id));
+const rowNames = () => page.$$eval('#events tr.event', (trs) => trs.map((t) => (t as HTMLElement).dataset.name));
+
+describe.skipIf(skip)('live view (chromium)', () => {
+  beforeAll(async () => {
+    if (!executable) throw new Error(`chromium not found (looked at ${CANDIDATES.join(', ')}): run scripts/ci-browser.sh as root, or set WETRACK_SKIP_BROWSER=1 to skip this test`);
+    dir = mkdtempSync(path.join(tmpdir(), 'wetrack-live-'));
+    c = await startCollector({ port: 0, db: path.join(dir, 'live.duckdb'), log: { info: () => {}, warn: () => {} } });
+    await post([
+      event(),
+      event({ name: 'view_product', page: 'pages/product/index', properties: { product_code: 'VG-101', price: 12.9 } }),
+      event({ name: 'view_product', anonymousId: 'anon-live-2', userId: 'user-2002', page: 'pages/product/index', properties: { product_code: 'VG-202', price: 19.9 } }),
+    ]);
+    browser = await chromium.launch({ executablePath: executable, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    page = await browser.newPage();
+    await page.goto(c.liveUrl);
+    await page.waitForSelector('#status.on');
+    await page.waitForFunction(() => document.querySelectorAll('#events tr.event').length === 3);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await c?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows an event within a second of the collector receiving it', async () => {
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = event({ name: 'add_to_cart', properties: { product_code: 'VG-30' + i, price: 9.9, quantity: 1 } });
+      const t0 = performance.now();
+      const seen = page.waitForSelector(`#events tr.event[data-id="${e.id}"]`, { timeout: 1000 });
+      expect(await post([e])).toBe(200);
+      await seen;
+      latencies.push(performance.now() - t0);
+    }
+    console.log(`live view latency, post → row visible: ${latencies.map((x) => x.toFixed(0)).join(', ')} ms`);
+    expect(Math.max(...latencies)).toBeLessThan(1000);
+    expect((await rowIds())[0]).toBe('live' + String(n).padStart(8, '0')); // newest first
+  });
+
+  it('filters by event name, user and page, against the database and the stream', async () => {
+    await page.selectOption('#f-name', 'view_product');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#events tr.event')).every((t) => (t as HTMLElement).dataset.name === 'view_product'));
+    expect(await rowNames()).toEqual(['view_product', 'view_product']);
+    // A new event that does not match stays out; one that matches comes in.
+    await post([event({ name: '$tap' }), event({ name: 'view_product', page: 'pages/product/index', properties: { product_code: 'VG-303' } })]);
+    await page.waitForFunction(() => document.querySelectorAll('#events tr.event').length === 3);
+    expect(await rowNames()).toEqual(['view_product', 'view_product', 'view_product']);
+
+    await page.fill('#f-user', 'user-2002');
+    await page.press('#f-user', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#events tr.event').length === 1);
+    expect(await page.textContent('#events tr.event')).toContain('user-2002');
+
+    await page.click('#f-clear');
+    await page.selectOption('#f-page', 'pages/home/index');
+    await page.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('#events tr.event'));
+      return rows.length > 0 && rows.every((t) => t.children[2]!.textContent === 'pages/home/index');
+    });
+    const names = await rowNames();
+    expect(names).not.toContain('view_product'); // all on the product page
+    expect(names).toEqual(expect.arrayContaining(['$page_view', '$tap', 'add_to_cart']));
+    await page.click('#f-clear');
+    await page.waitForFunction(() => document.querySelectorAll('#events tr.event').length >= 10);
+  });
+
+  it("shows an event's properties when its row is clicked", async () => {
+    const e = event({ name: 'pay_success', properties: { order_id: 'O-live-1', product_code: 'VG-404', price: 29.9, quantity: 2 } });
+    await post([e]);
+    await page.click(`#events tr.event[data-id="${e.id}"]`);
+    const details = await page.waitForSelector(`#events tr.details[data-for="${e.id}"]`);
+    const text = (await details.textContent())!;
+    expect(JSON.parse(text)).toMatchObject({ name: 'pay_success', properties: { order_id: 'O-live-1', product_code: 'VG-404', price: 29.9, quantity: 2 } });
+  });
+
+  it('highlights warnings, refused requests and seq gaps', async () => {
+    const odd = event({ name: '$tap', extra: true });
+    await post([odd]);
+    await page.waitForSelector(`#events tr.event.warn[data-id="${odd.id}"]`);
+    expect(await page.textContent(`#events tr.event[data-id="${odd.id}"] .badge.warn`)).toContain('⚠');
+
+    expect(await post([event({ seq: -1 })])).toBe(400);
+    const refused = await page.waitForSelector('#notices li.kind-rejected');
+    expect(await refused.textContent()).toContain('events[0].seq');
+
+    seq += 3; // three seqs never sent
+    const after = event({ name: '$tap' });
+    await post([after]);
+    const gap = await page.waitForSelector('#notices li.kind-gap');
+    expect(await gap.textContent()).toMatch(/seq \d+–\d+ missing for anon-live-1/);
+    await page.waitForSelector(`#events tr.event.gap-after[data-id="${after.id}"]`);
+  });
+
+  it('keeps the per-slot table of exposures, taps and CTR up to date', async () => {
+    const slot = 'home.rec.3';
+    await post([
+      ...Array.from({ length: 4 }, () => event({ name: '$exposure', properties: { slot, ratio: 1, dwell_ms: 1200 } })),
+      event({ name: '$tap', properties: { slot, type: 'tap' } }),
+    ]);
+    const row = await page.waitForSelector(`#slots tr[data-slot="${slot}"]`);
+    expect((await row.$$eval('td', (tds) => tds.map((t) => t.textContent))).slice(1)).toEqual(['4', '1', '25.0%']);
+  });
+});
