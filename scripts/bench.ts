@@ -137,7 +137,7 @@ const WHY: Record<string, string> = {
     'wetrack appends each save as its own key and rewrites its small index (`wt_q`) after every acknowledged batch, so it makes more, smaller calls; Sensors rewrites its whole queue as one key every 500 ms (fewer calls, far more bytes); DataRangers writes nothing while the network works because it keeps no persisted queue (it loses what is buffered when the process dies)',
   'storage bytes written per 100 events': 'DataRangers keeps no persisted queue: nothing is written until a send fails, and a kill loses its buffer',
   'requests per 1,000 events':
-    "Sensors' `max_length` only triggers a send, which then takes up to 100 queued events, so its requests carry more events than the 20 configured; wetrack's batchSize caps a request at 20 events (less to resend after a failure); with `batchSize: 100` it would send about 11",
+    "Sensors' `max_length` only triggers a send, which then takes up to 100 queued events, so its requests carry more events than the 20 configured; wetrack's batchSize caps a request at 20 events (less to resend after a failure); a larger batchSize sends fewer",
   'synchronous storage calls inside track(), per call': 'a tie: none of the three touches storage inside track() (Sensors and DataRangers send inside track() instead, which the track() rows bill them for)',
   'exposure, 2,000 slots scrolling: SDK time per observer callback batch, median':
     'within noise of the peers (the three differ by tenths of a µs from run to run); wetrack asks for 12 thresholds (0, 0.1 … 1 and minRatio) where the peers ask for one, so WeChat calls it twice as often per frame, and each of its callbacks costs about half of theirs',
