@@ -10,7 +10,7 @@
  * - Events per name; duplicates dropped (events received again, by id); seq gaps (per anonymous id,
  *   seqs missing between two that arrived); events the phones reported as dropped; refused requests.
  */
-import type { SlotRow, Store } from './store';
+import { SLOTS_SQL, type SlotRow, type Store } from './store';
 
 export interface FunnelStep {
   label: string;
@@ -47,13 +47,7 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
     const pages = await s.rows<Report['pages'][number]>(`
       SELECT path AS page, count(*)::INTEGER AS pv, count(DISTINCT anonymous_id)::INTEGER AS uv
       FROM events WHERE name = '$page_view' AND path IS NOT NULL GROUP BY path ORDER BY pv DESC, page`);
-    const slots = await s.rows<SlotRow>(`
-      SELECT slot,
-             count(*) FILTER (WHERE name = '$exposure')::INTEGER AS exposures,
-             count(*) FILTER (WHERE name = '$tap')::INTEGER AS taps,
-             CASE WHEN count(*) FILTER (WHERE name = '$exposure') = 0 THEN NULL
-                  ELSE count(*) FILTER (WHERE name = '$tap') / count(*) FILTER (WHERE name = '$exposure') END AS ctr
-      FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap') GROUP BY slot ORDER BY slot`);
+    const slots = await s.rows<SlotRow>(SLOTS_SQL);
 
     // Each step: the first matching event of the session after the previous step's.
     const ctes = funnel.map((f, i) => {

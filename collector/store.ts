@@ -102,6 +102,16 @@ export interface SlotRow {
   ctr: number | null;
 }
 
+/** Exposures, taps and CTR (taps / exposures) per slot, for the live view and the report. */
+export const SLOTS_SQL = `
+  SELECT slot,
+         count(*) FILTER (WHERE name = '$exposure')::INTEGER AS exposures,
+         count(*) FILTER (WHERE name = '$tap')::INTEGER AS taps,
+         CASE WHEN count(*) FILTER (WHERE name = '$exposure') = 0 THEN NULL
+              ELSE count(*) FILTER (WHERE name = '$tap') / count(*) FILTER (WHERE name = '$exposure') END AS ctr
+  FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap')
+  GROUP BY slot ORDER BY slot`;
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export class Store {
@@ -285,16 +295,7 @@ export class Store {
 
   /** Exposures, taps and CTR (taps / exposures) per slot. */
   slots(): Promise<SlotRow[]> {
-    return this.serial(() =>
-      this.rows<SlotRow>(`
-        SELECT slot,
-               count(*) FILTER (WHERE name = '$exposure')::INTEGER AS exposures,
-               count(*) FILTER (WHERE name = '$tap')::INTEGER AS taps,
-               CASE WHEN count(*) FILTER (WHERE name = '$exposure') = 0 THEN NULL
-                    ELSE count(*) FILTER (WHERE name = '$tap') / count(*) FILTER (WHERE name = '$exposure') END AS ctr
-        FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap')
-        GROUP BY slot ORDER BY slot`),
-    );
+    return this.serial(() => this.rows<SlotRow>(SLOTS_SQL));
   }
 
   /** Names and pages seen, for the live view's filters. */

@@ -12,7 +12,7 @@
  * destination plugin), so that "every tracked event is stored once" can be checked by id.
  */
 import { createRuntime, type Runtime, type SimPage } from '../sim';
-import { SCREEN_ROWS, type AppProcess, type ExampleApp } from './miniapp';
+import { SCREEN_ROWS, settle, type AppProcess, type ExampleApp } from './miniapp';
 import { prng, type Prng, type VirtualClock } from './time';
 import type { Element } from './wxml';
 
@@ -428,8 +428,4 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
       await ap.change(sw, { value: u.consent });
     }
   }
-}
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

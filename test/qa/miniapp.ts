@@ -16,6 +16,8 @@
  * Viewport model: a page is a column of slot rows (its `.wt-exposure` elements in document order;
  * the items of one swiper share a row, and only the current item is visible). A screen shows
  * SCREEN_ROWS rows fully (ratio 1) and the next one peeking (ratio 0.3, below the 0.5 threshold).
+ * Observers hear of every change of ratio a scroll, a swipe or a setData makes (an element that
+ * setData removed is out of view), and first of the observed elements already in view.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -397,13 +399,11 @@ export class ExampleApp {
     // lifecycles and setData, and hands the options on to the simulator's Page.
     const g = globalThis as unknown as { Page: (o: Record<string, unknown>) => void };
     const simPage = g.Page;
-    const tap = (o: Record<string, unknown>, name: string, f: (page: SimPage) => void) => {
+    const watch = (o: Record<string, unknown>, name: string, f: (page: SimPage) => void) => {
       const host = o[name] as ((...a: unknown[]) => unknown) | undefined;
       o[name] = function (this: SimPage, ...a: unknown[]) {
-        if (name !== 'onLoad') f(this);
-        const r = host?.apply(this, a);
-        if (name === 'onLoad') f(this);
-        return r;
+        f(this);
+        return host?.apply(this, a);
       };
     };
     g.Page = (options) => {
@@ -420,19 +420,20 @@ export class ExampleApp {
         const setData = page.setData;
         page.setData = function (data, cb) {
           setData.call(page, data, cb);
+          vp.update(); // what was on screen may have moved or gone
           hooks.viewChanged?.(page);
         };
         return origLoad?.apply(this, a);
       };
-      tap(o, 'onShow', (p) => {
+      watch(o, 'onShow', (p) => {
         ap.viewports.get(p)!.shown = true;
         hooks.pageShow?.(p);
       });
-      tap(o, 'onHide', (p) => {
+      watch(o, 'onHide', (p) => {
         ap.viewports.get(p)!.shown = false;
         hooks.pageHide?.(p);
       });
-      tap(o, 'onUnload', (p) => {
+      watch(o, 'onUnload', (p) => {
         const vp = ap.viewports.get(p)!;
         if (vp.shown) hooks.pageHide?.(p);
         vp.shown = false;
