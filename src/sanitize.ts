@@ -18,7 +18,7 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
   let budget = MAX_VALUES;
   const tell = (what: string): undefined => void note(path.join('.'), what);
   const walk = (v: unknown): unknown => {
-    if (--budget < 0) return budget < -1 ? undefined : tell('too large, cut');
+    if (--budget < 0) return budget < -1 ? undefined : tell('too large');
     // BigInt travels as its digits, capped and masked like any string.
     const t = typeof v == 'bigint' ? ((v = String(v)), 'string') : typeof v;
     if (t == 'string') {
@@ -26,7 +26,7 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
       const s = mask.text(v as string);
       return s.length > MAX_STRING ? (tell('truncated'), s.slice(0, MAX_STRING)) : s;
     }
-    if (t == 'number') return isFinite(v as number) ? mask.number(v as number) : (tell(v + ' sent as null'), null);
+    if (t == 'number') return isFinite(v as number) ? mask.number(v as number) : (tell(v + ', null'), null);
     if (t == 'boolean' || v == null) return v;
     if (t != 'object') return tell(t + ' dropped');
     if (v instanceof Date) {
@@ -37,7 +37,7 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
         return tell('invalid Date, null'), null;
       }
     }
-    if (seen.indexOf(v) >= 0) return tell('circular, cut');
+    if (seen.indexOf(v) >= 0) return tell('circular');
     if (path.length > MAX_DEPTH) return tell('too deep');
     seen.push(v);
     const arr = Array.isArray(v);

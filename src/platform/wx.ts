@@ -39,12 +39,11 @@ declare const wx: Wx;
 
 /** Parses Retry-After, given as delta-seconds or an HTTP date, into milliseconds from now. */
 export function retryAfterMs(header: Record<string, string> | undefined, now: number): number | undefined {
-  for (const k in header) {
-    if (!/^retry-after$/i.test(k)) continue;
-    const v = header![k];
-    const ms = isNaN(+v) ? Date.parse(v) - now : +v * 1000;
-    return ms > 0 ? ms : 0;
-  }
+  // As servers write it (HTTP/1.1) or as HTTP/2 delivers it.
+  const v = header && (header['Retry-After'] || header['retry-after']);
+  if (v == null) return;
+  const ms = isNaN(+v) ? Date.parse(v) - now : +v * 1000;
+  return ms > 0 ? ms : 0;
 }
 
 /** Runs host code that may be missing on an old base library, or throw. */

@@ -65,14 +65,24 @@ export function createDelivery(
     try {
       f();
     } catch (e) {
-      log.warn('delivery failed: ' + str(e));
+      log.warn('send failed: ' + str(e));
       settle();
     }
   };
   const send = () => safely(sendNow);
 
+  // A save that failed (quota, a storage error) is tried again within the same half second,
+  // so the promise "in storage within a second of track()" holds once storage works again.
+  const saveSoon = () =>
+    (saver =
+      saver ||
+      setTimeout(() => {
+        saver = undefined;
+        send();
+      }, SAVE_DELAY_MS));
+
   const sendNow = () => {
-    queue.save();
+    if (queue.save()) saveSoon();
     if (inFlight) return;
     if (retry || !online || paused) return settle();
     const due = items.length && items[0].seq <= target;
@@ -119,7 +129,7 @@ export function createDelivery(
       queue.ack(last, 0);
       limit = cfg.batchSize;
     } else {
-      log.once('status' + status, 'collector answered ' + status + '; retrying');
+      log.once('s' + status, 'collector answered ' + status + '; retrying');
       const delay = backoff(++attempt, cfg.retryBaseMs, cfg.retryMaxMs, retryAfterMs);
       retry = setTimeout(() => {
         retry = undefined;
@@ -146,12 +156,7 @@ export function createDelivery(
     // Never works inside track(): storage and network calls wait for the save timer, which also
     // sends when a full batch is waiting.
     added() {
-      saver =
-        saver ||
-        setTimeout(() => {
-          saver = undefined;
-          send();
-        }, SAVE_DELAY_MS);
+      saveSoon();
       interval = interval || setTimeout(tick, cfg.flushIntervalMs);
     },
     flush() {
@@ -160,7 +165,8 @@ export function createDelivery(
         drainAll();
       });
     },
-    hide: () => drainAll(),
+    // Timers may freeze once the app is hidden: a failed write gets a second try at once.
+    hide: () => (queue.save(), drainAll()),
     online(isOnline) {
       online = isOnline;
       if (isOnline) {

@@ -21,8 +21,8 @@ export interface Queue {
   dropped(): number;
   /** Gives the event its seq and queues it; returns its entry. */
   add(event: TrackedEvent): Entry;
-  /** Writes what is new, synchronously. */
-  save(): void;
+  /** Writes what is new, synchronously; returns how many events are still unsaved (0 when all are stored). */
+  save(): number;
   /** The collector has everything up to lastSeq (or it was rejected): forget it. */
   ack(lastSeq: number, reportedDrops: number): void;
   /** Forget everything waiting, in memory and in storage. The seq counter stays. */
@@ -110,6 +110,24 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
     writeMeta();
   };
 
+  /** Writes the events added since the last write: a new segment key (or several), then the meta key. */
+  const store = () => {
+    if (!unsaved) return;
+    const fresh = items.slice(-unsaved);
+    const first = meta.n;
+    const added: [number, number][] = [];
+    for (let i = 0; i < fresh.length; ) {
+      const part: string[] = [];
+      for (let chars = 0; i < fresh.length && (!part.length || (chars += json(fresh[i]).length) < SEGMENT_CHARS); ) part.push(json(fresh[i++]));
+      // On failure the keys just written are not in meta, and the next try overwrites them.
+      if (!write(prefix + '_q' + meta.n, '[' + part.join(',') + ']')) return void (meta.n = first);
+      added.push([meta.n++, fresh[i - 1].seq]);
+    }
+    if (!writeMeta()) return void (meta.n = first);
+    segments.push(...added);
+    unsaved = 0;
+  };
+
   return {
     items,
     dropped: () => meta.d,
@@ -127,22 +145,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
       }
       return added;
     },
-    save() {
-      if (!unsaved) return;
-      const fresh = items.slice(-unsaved);
-      const first = meta.n;
-      const added: [number, number][] = [];
-      for (let i = 0; i < fresh.length; ) {
-        const part: string[] = [];
-        for (let chars = 0; i < fresh.length && (!part.length || (chars += json(fresh[i]).length) < SEGMENT_CHARS); ) part.push(json(fresh[i++]));
-        // On failure the keys just written are not in meta, and the next try overwrites them.
-        if (!write(prefix + '_q' + meta.n, '[' + part.join(',') + ']')) return void (meta.n = first);
-        added.push([meta.n++, fresh[i - 1].seq]);
-      }
-      if (!writeMeta()) return void (meta.n = first);
-      segments.push(...added);
-      unsaved = 0;
-    },
+    save: () => (store(), unsaved),
     ack,
     clear: () => ack(meta.s, meta.d),
   };

