@@ -14,7 +14,7 @@
  * anonymous id the highest seq seen, so a jump (a gap) or a late arrival filling one is reported as
  * it happens; the report counts the gaps still open from the table itself.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Problem, WireBatch } from './validate';
 
 export const SCHEMA = `
@@ -182,69 +182,56 @@ export class Store {
         };
         rows.push(row);
       });
-      // Fast path: append everything in one transaction. A duplicate (a batch sent again after a
-      // lost answer) fails the primary key: then the transaction is rolled back and the batch is
-      // stored again without the ids already there.
-      let known = new Set<string>();
-      for (let attempt = 0; ; attempt++) {
-        await this.db.run('BEGIN TRANSACTION');
-        try {
-          const stored = rows.filter((r) => !known.has(r.id));
-          await this.append(stored, batch, batchId);
-          const duplicates = batch.events.length - stored.length;
-          const b = await this.db.createAppender('batches');
-          b.appendBigInt(BigInt(batchId));
-          b.appendBigInt(BigInt(meta.receivedAt));
-          b.appendBigInt(BigInt(batch.sentAt));
-          b.appendVarchar(meta.remote);
-          b.appendSmallInt(200);
-          b.appendInteger(meta.bytes);
-          b.appendInteger(batch.events.length);
-          b.appendInteger(stored.length);
-          b.appendInteger(duplicates);
-          b.appendInteger(batch.dropped ?? 0);
-          b.appendVarchar(JSON.stringify(batch.context));
-          b.appendNull();
-          if (meta.warnings.length) b.appendVarchar(JSON.stringify(meta.warnings));
-          else b.appendNull();
-          b.endRow();
-          b.closeSync();
-          await this.db.run('COMMIT');
-          return { batchId, stored, duplicates, notices: this.seqNotices(stored) };
-        } catch (e) {
-          await this.db.run('ROLLBACK');
-          if (attempt > 0 || !/Duplicate key/.test(String(e))) throw e;
-          const ids = rows.map((r) => r.id);
-          known = new Set((await this.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids)).map((r) => r.id));
-        }
+      await this.db.run('BEGIN TRANSACTION');
+      try {
+        // The primary key keeps duplicates out in any case; asking first lets the appender write only
+        // new rows (an appender that hits the key fails whole) and tells how many were duplicates.
+        const ids = rows.map((r) => r.id);
+        const known = new Set((await this.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids)).map((r) => r.id));
+        const stored = rows.filter((r) => !known.has(r.id));
+        const duplicates = batch.events.length - stored.length;
+        await this.appendRows('events', stored.map((r) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, JSON.stringify(r.properties), r.warnings && JSON.stringify(r.warnings), batchId, str(batch.context.appVersion), str(batch.context.platform)]));
+        await this.appendRows('batches', [
+          [batchId, meta.receivedAt, batch.sentAt, meta.remote, 200, meta.bytes, batch.events.length, stored.length, duplicates, batch.dropped ?? 0, JSON.stringify(batch.context), null, meta.warnings.length ? JSON.stringify(meta.warnings) : null],
+        ]);
+        await this.db.run('COMMIT');
+        return { batchId, stored, duplicates, notices: this.seqNotices(stored) };
+      } catch (e) {
+        await this.db.run('ROLLBACK');
+        throw e;
       }
     });
   }
 
-  private async append(rows: EventRow[], batch: WireBatch, batchId: number): Promise<void> {
-    const a = await this.db.createAppender('events');
-    const text = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
-    for (const r of rows) {
-      text(r.id);
-      a.appendBigInt(BigInt(r.seq));
-      text(r.name);
-      a.appendBigInt(BigInt(r.time_ms));
-      a.appendBigInt(BigInt(r.server_time_ms));
-      a.appendBigInt(BigInt(r.received_at_ms));
-      text(r.anonymous_id);
-      text(r.user_id);
-      text(r.session_id);
-      text(r.page);
-      text(r.path);
-      text(r.slot);
-      text(JSON.stringify(r.properties));
-      text(r.warnings && JSON.stringify(r.warnings));
-      a.appendBigInt(BigInt(batchId));
-      text(str(batch.context.appVersion));
-      text(str(batch.context.platform));
-      a.endRow();
+  /**
+   * Appends rows (values in column order: strings, numbers, null) to a table. An appender that fails
+   * is cleared and closed here: left open, it would flush again later, inside another transaction.
+   */
+  private async appendRows(table: string, rows: (string | number | null)[][]): Promise<void> {
+    const a = await this.db.createAppender(table);
+    try {
+      for (const row of rows) {
+        row.forEach((v, i) => {
+          if (v === null) return a.appendNull();
+          if (typeof v === 'string') return a.appendVarchar(v);
+          const type = a.columnType(i).typeId;
+          if (type === DuckDBTypeId.BIGINT) a.appendBigInt(BigInt(v));
+          else if (type === DuckDBTypeId.INTEGER) a.appendInteger(v);
+          else if (type === DuckDBTypeId.SMALLINT) a.appendSmallInt(v);
+          else a.appendDouble(v);
+        });
+        a.endRow();
+      }
+      a.closeSync();
+    } catch (e) {
+      a.clear();
+      try {
+        a.closeSync();
+      } catch {
+        // already failed: the transaction is rolled back
+      }
+      throw e;
     }
-    a.closeSync();
   }
 
   /** Records a request that was refused (status 4xx), for the live view and the report. */

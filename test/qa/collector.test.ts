@@ -141,8 +141,8 @@ describe('collector', () => {
   it('finds seq gaps per anonymous id, and closes them when the missing events arrive late', async () => {
     const mk = (seq: number) => event({ anonymousId: 'anon-gappy', seq, id: `gappy-${seq}-xxxx` });
     const base = (await buildReport(c.store)).quality; // earlier tests left gaps of their own under anon-a
-    await post(batch([mk(1), mk(2)]));
-    await post(batch([mk(5), mk(6)]));
+    expect((await post(batch([mk(1), mk(2)]))).body).toMatchObject({ stored: 2 });
+    expect((await post(batch([mk(5), mk(6)]))).body).toMatchObject({ stored: 2 });
     let q = (await buildReport(c.store)).quality;
     expect([q.gaps - base.gaps, q.missing - base.missing, q.installsWithGaps - base.installsWithGaps]).toEqual([1, 2, 1]);
     await post(batch([mk(3), mk(4)]));
