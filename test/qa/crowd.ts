@@ -281,11 +281,10 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
     const errors = proc.errors.map((e) => `${e.where}: ${e.message}`);
     proc.kill();
     if (errors.length) throw new Error('the example app threw:\n' + errors.join('\n'));
-    truth.funnel.forEach((_, i) => {
-      let k = 0;
-      for (const s of steps) if (s === FUNNEL[k]) k++;
-      if (k > i) truth.funnel[i]!++;
-    });
+    // The steps reached in order (each after the one before), as the report's funnel counts them.
+    let reached = 0;
+    for (const s of steps) if (s === FUNNEL[reached]) reached++;
+    for (let i = 0; i < reached; i++) truth.funnel[i]!++;
 
     // ---- the scripted user ------------------------------------------------------------------
 

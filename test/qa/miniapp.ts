@@ -123,12 +123,13 @@ class Viewport {
     const rows: { slot: string; el: Element; row: number; swiper?: string; item: number }[] = [];
     let row = -1;
     let lastSwiper: string | undefined;
+    const all = elements(root);
     for (const el of select(root, '.wt-exposure')) {
       const slot = el.dataset.wtSlot;
       if (slot == null) continue;
       let sw: Element | undefined = el.parent;
       while (sw && sw.tag !== 'swiper') sw = sw.parent;
-      const key = sw ? 'swiper' + elements(root).indexOf(sw) : undefined;
+      const key = sw ? 'swiper' + all.indexOf(sw) : undefined;
       let item = 0;
       if (sw) {
         let it: Element | undefined = el;
@@ -278,7 +279,7 @@ export class AppProcess {
    * with WeChat's event object; a share button then opens the share (onShareAppMessage from 'button').
    */
   async tap(el: Element, opts: TapOptions = {}): Promise<void> {
-    const target = (opts.child && elements({ ...el, children: el.children } as Element).find(opts.child)) || el;
+    const target = (opts.child && elements(el).find(opts.child)) || el;
     const page = this.page();
     const touch = { identifier: 0, pageX: 120, pageY: 300, clientX: 120, clientY: 300, force: 1 };
     const timeStamp = Date.now() - this.app.epoch;
