@@ -161,6 +161,16 @@ describe('collector', () => {
   });
 });
 
+describe('collector binding', () => {
+  it('warns loudly when it listens anywhere but 127.0.0.1', async () => {
+    const said: string[] = [];
+    const open = await startCollector({ host: '0.0.0.0', port: 0, db: path.join(dir, 'open.duckdb'), log: { info: () => {}, warn: (m) => said.push(m) } });
+    await open.close();
+    expect(said.join('\n')).toMatch(/WARNING: the collector listens on 0\.0\.0\.0:\d+, not on 127\.0\.0\.1[\s\S]*no authentication/);
+    expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/batch$/);
+  });
+});
+
 describe('validateBatch', () => {
   it('accepts what the SDK sends', () => {
     const r = validateBatch(batch([event({ userId: 'u-1' })], { dropped: 0 }));
