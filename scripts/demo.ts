@@ -39,7 +39,8 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   rmSync(db, { force: true });
   rmSync(db + '.wal', { force: true });
-  const collector = await startCollector({ port: 0, db });
+  const collectorSaid: string[] = [];
+  const collector = await startCollector({ port: 0, db, log: { info: (m) => console.log(m), warn: (m) => (collectorSaid.push(m), console.error(m)) } });
 
   console.log('wetrack demo: the example shop, a scripted crowd, the collector\n');
   console.log(`  SDK        src/ built as miniprogram_dist/index.js (${secs()})`);
@@ -80,6 +81,7 @@ async function main() {
   console.log('\n' + formatReport(report) + '\n');
 
   const problems = await compareWithScript(collector.store, report, truth);
+  if (collectorSaid.length) problems.push(`the collector reported ${collectorSaid.length} internal error(s) (above)`);
   if (problems.length) {
     console.log('Check against the script: FAILED\n  ' + problems.join('\n  '));
   } else {

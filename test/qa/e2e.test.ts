@@ -22,12 +22,13 @@ let dir: string;
 let collector: Collector;
 let truth: Truth;
 let report: Report;
+const collectorSaid: string[] = [];
 const rows = <T>(sql: string) => collector.store.query((s) => s.rows<T>(sql));
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'wetrack-qa-'));
   const sdk = await buildMiniprogramBundle();
-  collector = await startCollector({ port: 0, db: path.join(dir, 'events.duckdb'), log: { info: () => {}, warn: () => {} } });
+  collector = await startCollector({ port: 0, db: path.join(dir, 'events.duckdb'), log: { info: () => {}, warn: (m) => collectorSaid.push(m) } });
   const clock = installClock();
   const warn = console.warn;
   console.warn = () => {}; // the SDK's warnings (a request interrupted in the background) are expected
@@ -60,6 +61,10 @@ describe('example app → SDK → collector', () => {
     expect(c).toEqual({ n: truth.tracked.size, ids: truth.tracked.size });
     const stored = new Set((await rows<{ id: string }>('SELECT id FROM events')).map((r) => r.id));
     expect([...truth.tracked.keys()].filter((id) => !stored.has(id))).toEqual([]);
+  });
+
+  it('never failed inside the collector (no 500 made the SDK send anything twice)', () => {
+    expect(collectorSaid).toEqual([]);
   });
 
   it('finds no seq gaps per install, and nothing refused', async () => {
