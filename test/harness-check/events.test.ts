@@ -244,7 +244,9 @@ describe('custom events from a tap (triggerEvent)', () => {
     const root = render(page);
     await tap(root, '#c >>> #face');
     expect(log.map((l) => `${l.e.type}:${Array.isArray(l.e.touches) ? 'native' : 'custom'}`)).toEqual(['tap:custom', 'tap:native']);
-    expect(log[0]!.e.timeStamp).toBe(log[1]!.e.timeStamp);
+    // The custom event is stamped when triggerEvent runs: the same millisecond as the tap, or the
+    // next one on a loaded machine. Never equal by design, so dedupe must not rely on it.
+    expect(Math.abs(log[0]!.e.timeStamp - log[1]!.e.timeStamp)).toBeLessThanOrEqual(5);
   });
 });
 
