@@ -7,8 +7,7 @@ import type { Platform } from './platform/types';
 import { sanitize } from './sanitize';
 import { newStages, runPlugin, runTimeline } from './timeline';
 import { createDelivery, type Delivery } from './transport/delivery';
-import { json } from './transport/queue';
-import { createQueue, type Queue } from './transport/queue';
+import { createQueue, json, type Queue } from './transport/queue';
 import type { Consent, EventMap, Plugin, Properties, Tracker, TrackedEvent, UserPropertyOptions } from './types';
 
 const NAME = /^[^\x00-\x1f]{1,100}$/;
@@ -26,7 +25,6 @@ export interface TrackerInternals {
 }
 
 export type FullTracker<E extends EventMap = EventMap> = Tracker<E> & { readonly internals: TrackerInternals };
-
 
 export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: () => Platform): FullTracker<E> {
   let opts: Resolved | undefined;

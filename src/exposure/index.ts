@@ -102,24 +102,27 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
     scope.setData = wrapped;
   };
 
+  /** Stops observing in one scope (a component detached, or the manual stop). */
+  const release = (scope: Scope) => {
+    const ob = view && view.observers.get(scope);
+    if (ob) ob.disconnect(), view!.observers.delete(scope);
+  };
+
+  /** Page lifecycles, in a Page's options or a Component-as-page's methods (native, uni-app). */
+  const hookPage = (bag: Bag) => {
+    const leave = (self: unknown) => view && view.page === self && end();
+    bag.onLoad = hook(bag.onLoad, (self) => ((loading = self as object), watchSetData(self as Scope)), cap.safe, MARK);
+    // The first show comes before the first render: observers then wait for onReady.
+    bag.onReady = hook(bag.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
+    bag.onShow = hook(bag.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
+    bag.onHide = hook(bag.onHide, leave, cap.safe, MARK);
+    bag.onUnload = hook(bag.onUnload, leave, cap.safe, MARK);
+  };
+
   cap.plugs.push((o, isComponent) => {
-    if (!isComponent) {
-      o.onLoad = hook(o.onLoad, (self) => ((loading = self as object), watchSetData(self as Scope)), cap.safe, MARK);
-      // The first show comes before the first render: observers then wait for onReady.
-      o.onReady = hook(o.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
-      o.onShow = hook(o.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
-      o.onHide = hook(o.onHide, (self) => view && view.page === self && end(), cap.safe, MARK);
-      o.onUnload = hook(o.onUnload, (self) => view && view.page === self && end(), cap.safe, MARK);
-      return;
-    }
+    if (!isComponent) return hookPage(o);
+    hookPage(o.methods as Bag);
     const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
-    const m = o.methods as Bag;
-    // A Component used as a page (native, uni-app) has its page lifecycles in methods.
-    m.onLoad = hook(m.onLoad, (self) => ((loading = self as object), watchSetData(self as Scope)), cap.safe, MARK);
-    m.onReady = hook(m.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
-    m.onShow = hook(m.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
-    m.onHide = hook(m.onHide, (self) => view && view.page === self && end(), cap.safe, MARK);
-    m.onUnload = hook(m.onUnload, (self) => view && view.page === self && end(), cap.safe, MARK);
     // A component inside a page: observe in its own scope once rendered.
     life.ready = hook(life.ready || o.ready, (self) => {
       const scope = self as Scope;
@@ -135,8 +138,7 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
       const page = pageOf();
       const set = page && components.get(page);
       if (set) set.delete(self as Scope);
-      const ob = view && view.observers.get(self as Scope);
-      if (ob) ob.disconnect(), view!.observers.delete(self as Scope);
+      release(self as Scope);
     }, cap.safe, MARK);
   });
 
@@ -156,11 +158,7 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
     exposure: {
       observe: (scope, selector) => cap.safe(() => observe(scope as Scope, selector)),
       refresh: (scope) => cap.safe(() => observe(scope as Scope)),
-      stop: (scope) =>
-        cap.safe(() => {
-          const ob = view && view.observers.get(scope as Scope);
-          if (ob) ob.disconnect(), view!.observers.delete(scope as Scope);
-        }),
+      stop: (scope) => cap.safe(() => release(scope as Scope)),
     },
   };
   return Object.assign(tracker, api);
