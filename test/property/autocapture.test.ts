@@ -6,20 +6,11 @@
  * and return value) and never throws on its own; nothing they schedule throws into the host.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { argsRecipe, build, garbageOptions, printable, propsRecipe, recipe, type GarbageOptions, type Recipe } from './support/garbage';
-import { fakeRig, params, seedRandom, spyConsole, URL_OK, WRAPPERS, type Wrapper } from './support/rig';
+import { fakeRig, params, URL_OK, WRAPPERS, type Wrapper, usePropertySuite } from './support/rig';
 
-let rnd: ReturnType<typeof seedRandom>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-  spyConsole();
-  rnd = seedRandom();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { rnd } = usePropertySuite();
 
 type WrapperFn = (o: unknown) => unknown;
 const wrapperOf = (t: object, w: Wrapper) => (t as { [k: string]: WrapperFn })[w];

@@ -14,7 +14,7 @@ import type { FullTracker } from '../../src/tracker';
 import { useFakeClock, type FakeClock } from '../support/clock';
 import { startCollector, type Collector, type Reply } from '../support/collector';
 import { badCall, build, garbageOptions, validName, validProps, type GarbageOptions, type Recipe } from './support/garbage';
-import { callAny, fakeRig, marksOf, params, seedRandom, simRig, spyConsole, URL_OK, type Method } from './support/rig';
+import { callAny, fakeRig, marksOf, params, seedRandom, simRig, spyConsole, URL_OK, type Method, usePropertySuite } from './support/rig';
 
 type Fault = 'ok' | 'error' | 'drop';
 type Action =
@@ -128,16 +128,7 @@ async function runScenario(s: Scenario, d: Driver, url: string): Promise<void> {
 // ---- in memory, many runs ------------------------------------------------------------------
 
 describe('interleaving, in-memory platform', () => {
-  let rnd: ReturnType<typeof seedRandom>;
-  beforeEach(() => {
-    vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-    spyConsole();
-    rnd = seedRandom();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
+  const { rnd } = usePropertySuite();
 
   const run = async (s: Scenario) => {
     rnd.reseed(s.seed);

@@ -4,21 +4,12 @@
  * tracker is started; nothing the SDK runs later (timers, platform callbacks) throws into the host.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FullTracker } from '../../src/tracker';
 import { argsRecipe, badCall, build, garbageOptions, printable, type GarbageOptions } from './support/garbage';
-import { callAny, fakeRig, METHODS, params, seedRandom, spyConsole, URL_OK, type Method } from './support/rig';
+import { callAny, fakeRig, METHODS, params, URL_OK, type Method, usePropertySuite } from './support/rig';
 
-let rnd: ReturnType<typeof seedRandom>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-  spyConsole();
-  rnd = seedRandom();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { rnd } = usePropertySuite();
 
 const call = (g: GarbageOptions) =>
   fc.oneof(

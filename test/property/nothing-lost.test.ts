@@ -5,21 +5,11 @@
  * - JSON-valid properties arrive exactly as given (masking off): no key or value disappears.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, garbageOptions, propsRecipe, validName, validProps, type GarbageOptions, type Recipe } from './support/garbage';
-import { failing, fakeRig, params, seedRandom, spyConsole, URL_OK, type Console } from './support/rig';
+import { failing, fakeRig, params, URL_OK, usePropertySuite } from './support/rig';
 
-let con: Console;
-let rnd: ReturnType<typeof seedRandom>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-  con = spyConsole();
-  rnd = seedRandom();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { rnd, con } = usePropertySuite();
 
 describe('an event with a valid name is never lost to its properties', () => {
   const delivers = async (seed: number, name: string, props: Recipe) => {

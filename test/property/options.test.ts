@@ -4,21 +4,12 @@
  * throws into the host; a failing collector is never hammered whatever the retry options.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, garbageOptions, printable, recipe, type Recipe } from './support/garbage';
 import { createTrackerWith } from '../../src/tracker';
-import { failing, fakeRig, params, seedRandom, spyConsole, trackRejections, URL_OK } from './support/rig';
+import { failing, fakeRig, params, trackRejections, URL_OK, usePropertySuite } from './support/rig';
 
-let rnd: ReturnType<typeof seedRandom>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-  spyConsole();
-  rnd = seedRandom();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { rnd } = usePropertySuite();
 
 const NUMERIC = ['batchSize', 'flushIntervalMs', 'maxBatchBytes', 'maxQueueEvents', 'sessionTimeoutMs', 'timeoutMs', 'retryBaseMs', 'retryMaxMs'];
 

@@ -9,10 +9,10 @@
  * owed nothing — but whatever is delivered must still carry seq 1..n without a gap, each mark once.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PluginType, TrackedEvent } from '../../src/types';
 import { build, garbageOptions, makeThrown, printable, recipe, ALL_THROWN, type Recipe, type Thrown } from './support/garbage';
-import { failing, fakeRig, marksOf, params, seedRandom, spyConsole, URL_OK } from './support/rig';
+import { failing, fakeRig, marksOf, params, URL_OK, usePropertySuite } from './support/rig';
 
 type Behaviour =
   | { k: 'pass' | 'undef' | 'mutate' | 'drop' }
@@ -127,16 +127,7 @@ function owed(s: Scenario, i: number): boolean {
   });
 }
 
-let rnd: ReturnType<typeof seedRandom>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-  spyConsole();
-  rnd = seedRandom();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { rnd } = usePropertySuite();
 
 const run = (reach: Reach) => async (s: Scenario) => {
   rnd.reseed(s.seed);

@@ -3,22 +3,12 @@
  * `[wetrack] <call>` (the method the app called); valid calls produce no warning at all.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FullTracker } from '../../src/tracker';
 import { badCall, build, garbageOptions, recipe, validName, validProps, type Recipe } from './support/garbage';
-import { callAny, failing, fakeRig, params, seedRandom, spyConsole, URL_OK, type Console, type Method } from './support/rig';
+import { callAny, failing, fakeRig, params, URL_OK, type Method, usePropertySuite } from './support/rig';
 
-let con: Console;
-let rnd: ReturnType<typeof seedRandom>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-  con = spyConsole();
-  rnd = seedRandom();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { rnd, con } = usePropertySuite();
 
 /** A started tracker with the warnings so far cleared. */
 function started() {

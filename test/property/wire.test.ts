@@ -10,7 +10,7 @@ import { useFakeClock, type FakeClock } from '../support/clock';
 import { startCollector, type Collector } from '../support/collector';
 import { batchShapeIssues, jsonSafeIssues, longStrings } from './support/checks';
 import { badCall, build, garbageOptions, validName, validProps, type GarbageOptions, type Recipe } from './support/garbage';
-import { callAny, fakeRig, params, seedRandom, simRig, spyConsole, URL_OK, type Method } from './support/rig';
+import { callAny, fakeRig, params, seedRandom, simRig, spyConsole, URL_OK, type Method, usePropertySuite } from './support/rig';
 
 type Step = { kind: 'valid'; name: string; props: { [k: string]: unknown } } | { kind: 'bad'; method: Method; args: Recipe[] };
 
@@ -82,16 +82,7 @@ describe('wire format, WeChat simulator and a real collector', () => {
 // ---- in memory, many runs -------------------------------------------------------------------
 
 describe('event properties', () => {
-  let rnd: ReturnType<typeof seedRandom>;
-  beforeEach(() => {
-    vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
-    spyConsole();
-    rnd = seedRandom();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
+  const { rnd } = usePropertySuite();
 
   /** Plays the steps and returns every event as queued (seen by a destination plugin) and as delivered. */
   async function run(seed: number, list: Step[]) {

@@ -9,7 +9,7 @@
  *   collector, under the fake clock of test/support/clock.
  */
 import type fc from 'fast-check';
-import { vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, vi, type MockInstance } from 'vitest';
 import { createCapture } from '../../../src/autocapture/capture';
 import { addAutocapture, type AutocaptureApi } from '../../../src/autocapture/index';
 import { addExposure, type ExposureApi } from '../../../src/exposure/index';
@@ -343,4 +343,33 @@ export type Method = (typeof METHODS)[number];
 export function callAny(t: FullTracker, method: Method, args: unknown[]): unknown {
   const f = (t as unknown as { [k: string]: (...a: unknown[]) => unknown })[method];
   return f(...args);
+}
+
+/**
+ * The frame of a property test file (or describe block): fake timers at a fixed date, console.warn
+ * spied, the SDK's Math.random seeded afresh for each test. The objects returned stay valid across
+ * tests and always speak for the current test's spy and seed.
+ */
+export function usePropertySuite(): { rnd: { reseed(seed: number): void }; con: Console } {
+  let rnd: ReturnType<typeof seedRandom>;
+  let con: Console;
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 25, 8) });
+    con = spyConsole();
+    rnd = seedRandom();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  return {
+    rnd: { reseed: (seed) => rnd.reseed(seed) },
+    con: {
+      get warn() {
+        return con.warn;
+      },
+      warnings: () => con.warnings(),
+      clear: () => con.clear(),
+    },
+  };
 }
