@@ -4,6 +4,8 @@ import type { Properties } from '../types';
 import { SHARE_PARAM } from './launch';
 import type { Resolved } from './options';
 import type { Bag } from './hook';
+import { makeBehavior } from './globals';
+import { behaviorOptions } from './wrap';
 
 /** A page or component-as-page instance as WeChat hands it to lifecycle methods. */
 export interface PageLike {
@@ -15,7 +17,14 @@ interface Visit {
   query?: unknown;
   /** When the page was last shown; 0 while hidden. */
   shownAt: number;
+  /** Visible time of this page view before a native flow hid it. */
+  ms: number;
+  /** When a native flow (previewImage, requestPayment…) hid the page; 0 otherwise. */
+  pausedAt: number;
 }
+
+/** A listener of a page lifecycle or component lifetime, called with the instance and the arguments. */
+type Listener = (self: object, args: unknown[]) => void;
 
 /** Longest visible time we believe: a clock jump must not report days on one page. */
 const MAX_VISIBLE_MS = 86_400_000;
@@ -36,11 +45,13 @@ export function createCapture(tracker: FullTracker) {
   let lastTapAt = -Infinity;
   /** The handlers one gesture has reached so far, until it is written. */
   let gesture: Properties[] | undefined;
+  const listeners: { [name: string]: Listener[] } = {};
+  let behavior: unknown;
 
   const cap = {
     on: undefined as Resolved | undefined,
-    /** Further wrapping (exposure) applied to each copied Page or Component options object. */
-    plugs: [] as ((options: Bag, isComponent: boolean) => void)[],
+    /** The wx API whose native screen hid the app (set on app hide), until a page shows again. */
+    away: undefined as string | undefined,
     /** Sharer token and the depth of shares made in this launch. */
     sharer: '',
     depth: 1,
@@ -50,6 +61,26 @@ export function createCapture(tracker: FullTracker) {
       } catch (e) {
         log.warn('autocapture failed: ' + str(e));
       }
+    },
+    /**
+     * Listens to a page lifecycle (onLoad, onShow, onReady, onHide, onUnload, onTabItemTap), a
+     * component lifetime (attached, ready, detached), or 'view': a page view that starts, pauses
+     * (a native flow hid the page), resumes (back from it) or ends, as the first argument says.
+     */
+    listen(name: string, fn: Listener) {
+      (listeners[name] = listeners[name] || []).push(fn);
+    },
+    fire(name: string, self: object, args: unknown[]) {
+      for (const fn of listeners[name] || []) cap.safe(() => fn(self, args));
+    },
+    /** The SDK's behavior (wrap.ts), registered once, when a component first needs it. */
+    behavior(): unknown {
+      return behavior || (behavior = makeBehavior(behaviorOptions(cap)));
+    },
+    /** The native flow the user is in, if any: the platform knows it from the wx call. */
+    flow(): string | undefined {
+      const platform = tracker.internals.platform;
+      return cap.away || (platform && platform.flow && platform.flow());
     },
     route(page: unknown): string | undefined {
       const platform = tracker.internals.platform;
@@ -61,32 +92,62 @@ export function createCapture(tracker: FullTracker) {
     },
     visit(page: object): Visit {
       let v = visits.get(page);
-      if (!v) visits.set(page, (v = { shownAt: 0 }));
+      if (!v) visits.set(page, (v = { shownAt: 0, ms: 0, pausedAt: 0 }));
       return v;
     },
     load(page: object, query: unknown) {
       cap.visit(page).query = query;
     },
+    /**
+     * A page view is the page becoming visible: its first show, or a show after it was really
+     * hidden. A host calling `this.onShow()` itself on a page already shown (from onLoad, to share
+     * refresh code) is the same page view; so is the return from a native flow (previewImage,
+     * requestPayment…) that hid the page for less than a session timeout.
+     */
     show(page: object) {
       const on = cap.on;
       const route = cap.route(page);
+      cap.away = undefined;
       if (!on || cap.excluded(route)) return;
       const v = cap.visit(page);
-      v.shownAt = Date.now();
+      const now = Date.now();
+      if (v.shownAt) return;
+      v.shownAt = now;
+      if (v.pausedAt) {
+        if (now - v.pausedAt < tracker.internals.options!.sessionTimeoutMs) {
+          v.pausedAt = 0;
+          return cap.fire('view', page, ['resume']);
+        }
+        cap.end(page, v);
+        v.shownAt = now;
+      }
       if (on.pageView) {
         const props: Properties = { path: route, query: v.query || (page as PageLike).options, referrer: lastRoute };
         if (on.titles && route && on.titles[route]) props.title = on.titles[route];
         tracker.track('$page_view', props);
       }
       lastRoute = route;
+      cap.fire('view', page, ['start']);
     },
     /** onHide, or onUnload of a page that was still visible (a closed page gets only onUnload). */
-    leave(page: object) {
+    leave(page: object, hiding?: boolean) {
       const v = visits.get(page);
-      if (!cap.on || !v || !v.shownAt) return;
-      const ms = Math.min(MAX_VISIBLE_MS, Math.max(0, Date.now() - v.shownAt));
+      if (!cap.on || !v || !(v.shownAt || v.pausedAt)) return;
+      const now = Date.now();
+      if (v.shownAt) v.ms += Math.max(0, now - v.shownAt);
       v.shownAt = 0;
-      if (cap.on.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
+      if (hiding && cap.flow()) {
+        v.pausedAt = v.pausedAt || now;
+        return cap.fire('view', page, ['pause']);
+      }
+      cap.end(page, v);
+    },
+    /** The end of a page view: its $page_leave with the time it was visible. */
+    end(page: object, v: Visit) {
+      const ms = Math.min(MAX_VISIBLE_MS, v.ms);
+      v.shownAt = v.ms = v.pausedAt = 0;
+      if (cap.on!.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
+      cap.fire('view', page, ['end']);
     },
     /**
      * One gesture is one $tap. Every handler a native tap reaches while it bubbles (nested
@@ -167,6 +228,11 @@ export function createCapture(tracker: FullTracker) {
       return extend(result);
     },
   };
+  cap.listen('onLoad', (self, a) => cap.load(self, a[0]));
+  cap.listen('onShow', (self) => cap.show(self));
+  cap.listen('onHide', (self) => cap.leave(self, true));
+  cap.listen('onUnload', (self) => cap.leave(self));
+  cap.listen('onTabItemTap', (_, a) => cap.tabTap(a[0]));
   return cap;
 }
 

@@ -6,35 +6,39 @@ declare let Page: Ctor;
 declare let Component: Ctor;
 declare let Behavior: Ctor;
 
+/** Registers a behavior with the Behavior there is; undefined where there is none, or it failed. */
+export function makeBehavior(options: object): unknown {
+  try {
+    return typeof Behavior == 'function' ? Behavior(options) : undefined;
+  } catch (e) {
+    return undefined;
+  }
+}
+
 /**
  * Replaces the global Page, Component and Behavior with ones that wrap their options first and then
  * call the constructor that was there (another SDK's wrapper, or WeChat's), so both keep working.
  * A constructor already replaced by wetrack (a second init or a second copy of the bundle) is left alone.
- * Where replacing is forbidden (an app that uses plugins) the error is caught and explained.
+ * Where replacing is forbidden (an app that uses plugins) WeChat throws or only logs
+ * "[non-writable] modification of global variable "Page" is not allowed when using plugins at
+ * app.json" and keeps its own (developers' reports: both happen), so the global is read back.
  */
 export function patchGlobals(wraps: { page: (o: unknown) => unknown; component: (o: unknown) => unknown; behavior: (o: unknown) => unknown }, log: Logger) {
-  const wrapped = (prev: Ctor, wrap: (o: unknown) => unknown): Ctor => {
-    const f: Ctor = function (this: unknown, options: unknown) {
-      return prev.call(this, wrap(options));
-    };
-    f[MARK] = 1;
-    return f;
+  const patch = (name: string, get: () => Ctor, set: (f: Ctor) => void, wrap: (o: unknown) => unknown) => {
+    try {
+      const prev = get();
+      if (typeof prev != 'function' || prev[MARK]) return;
+      const f: Ctor = function (this: unknown, options: unknown) {
+        return prev.call(this, wrap(options));
+      };
+      f[MARK] = 1;
+      set(f);
+      if (get() !== f) throw 'refused';
+    } catch (e) {
+      log.warn('autocapture: cannot replace global ' + name + ' (' + str(e) + '); set autocapture.patchGlobals to false and use ' + name + '(wetrack.' + name.toLowerCase() + '({...}))');
+    }
   };
-  const fail = (name: string, e: unknown) =>
-    log.warn('autocapture: cannot replace global ' + name + ' (' + str(e) + '); set autocapture.patchGlobals to false and use ' + name + '(wetrack.' + name.toLowerCase() + '({...}))');
-  try {
-    if (typeof Page == 'function' && !Page[MARK]) Page = wrapped(Page, wraps.page);
-  } catch (e) {
-    fail('Page', e);
-  }
-  try {
-    if (typeof Component == 'function' && !Component[MARK]) Component = wrapped(Component, wraps.component);
-  } catch (e) {
-    fail('Component', e);
-  }
-  try {
-    if (typeof Behavior == 'function' && !Behavior[MARK]) Behavior = wrapped(Behavior, wraps.behavior);
-  } catch (e) {
-    fail('Behavior', e);
-  }
+  patch('Page', () => Page, (f) => (Page = f), wraps.page);
+  patch('Component', () => Component, (f) => (Component = f), wraps.component);
+  patch('Behavior', () => Behavior, (f) => (Behavior = f), wraps.behavior);
 }

@@ -1,11 +1,12 @@
 import { launchOptions } from '../platform/launch';
 import type { FullTracker } from '../tracker';
 import type { EventMap } from '../types';
+import type { Bag } from './hook';
 import { createCapture, type Capture } from './capture';
 import { patchGlobals } from './globals';
 import { launchProperties } from './launch';
 import { resolveAutocapture, type AutocaptureOptions } from './options';
-import { wrapBehavior, wrapComponent, wrapPage } from './wrap';
+import { watchInstance, wrapBehavior, wrapComponent, wrapPage } from './wrap';
 
 export type { AutocaptureOptions };
 
@@ -39,6 +40,7 @@ export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap:
     return out;
   };
   const wraps = { page: safely(wrapPage), component: safely(wrapComponent), behavior: safely(wrapBehavior) };
+  cap.listen('attached', (self) => watchInstance(self as Bag, cap));
   const start = () => {
     const on = (cap.on = resolveAutocapture((internals.options as { autocapture?: boolean | AutocaptureOptions }).autocapture));
     if (!on) return;
@@ -47,15 +49,18 @@ export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap:
     cap.sharer = tracker.getAnonymousId().slice(0, 12);
     cap.depth = ((props.share_depth as number) || 0) + 1;
     if (on.patchGlobals) patchGlobals(wraps, internals.log);
+    // Registered first, so that every listener of the hide knows whether a native flow caused it.
+    platform.onAppHide(() => (cap.away = platform.flow && platform.flow()));
     if (!on.app) return;
     let shownAt = Date.now();
     t.track('$app_launch', Object.assign(props, { is_first_launch: internals.firstLaunch }));
     platform.onAppShow((o) => {
       const opts = (o || {}) as { scene?: number; path?: string };
       shownAt = Date.now();
-      t.track('$app_show', { scene: opts.scene, path: opts.path });
+      // cause: the native flow (previewImage, requestPayment…) the user comes back from.
+      t.track('$app_show', { scene: opts.scene, path: opts.path, cause: cap.away });
     });
-    platform.onAppHide(() => t.track('$app_hide', { path: platform.page(), duration_ms: Math.max(0, Date.now() - shownAt) }));
+    platform.onAppHide(() => t.track('$app_hide', { path: platform.page(), duration_ms: Math.max(0, Date.now() - shownAt), cause: cap.away }));
   };
   internals.start = start;
   return Object.assign(tracker, wraps, { app: <T>(o: T) => o }) as FullTracker<E> & AutocaptureApi;

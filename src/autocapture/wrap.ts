@@ -1,15 +1,24 @@
 import type { Capture } from './capture';
 import { hook, MARK, type Bag, type Fn } from './hook';
 
+/**
+ * Page lifecycles the SDK listens to (capture and exposure register listeners by these names).
+ * They are methods: in a Page's options, or in `methods` of a Component used as a page.
+ */
+const PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload', 'onTabItemTap'];
+/** Component lifetimes the SDK listens to. */
+const COMPONENT_HOOKS = ['attached', 'ready', 'detached'];
 // Page lifecycles: a tap never arrives through them, so they are not tap-wrapped.
 const LIFECYCLE = /^on(Load|Show|Ready|Hide|Unload|PullDownRefresh|ReachBottom|PageScroll|Resize|ShareAppMessage|ShareTimeline|AddToFavorites|TabItemTap|SaveExitState)$/;
+
+const isBag = (o: unknown): o is Bag => !!o && typeof o == 'object';
 
 /**
  * Handlers uni-app (Vue 3) puts on the instance, not in `methods`: invokers named e0, e1…, each
  * with the developer's function as `.value`. They appear when the page renders, so they are
  * wrapped just before each setData; the wrapper forwards `.value`, which uni-app updates.
  */
-function watchInstance(inst: Bag, cap: Capture) {
+export function watchInstance(inst: Bag, cap: Capture) {
   const setData = inst.setData as Fn | undefined;
   if (typeof setData != 'function' || setData[MARK]) return;
   inst.setData = hook(
@@ -36,9 +45,10 @@ function wrapHandlers(bag: Bag, cap: Capture) {
   }
 }
 
-function wrapShare(fn: unknown, method: 'message' | 'timeline', cap: Capture): Fn | undefined {
-  const host = fn as Fn | undefined;
-  if (!host || host[MARK]) return host;
+function wrapShare(bag: Bag, name: string, method: 'message' | 'timeline', cap: Capture) {
+  const host = bag[name] as Fn;
+  // An absent handler stays absent: adding one would turn on sharing for the page.
+  if (typeof host != 'function' || host[MARK]) return;
   const w: Fn = function (this: unknown, ...args: unknown[]) {
     const result = host.apply(this, args);
     let out = result;
@@ -46,56 +56,102 @@ function wrapShare(fn: unknown, method: 'message' | 'timeline', cap: Capture): F
     return out;
   };
   w[MARK] = 1;
-  return w;
+  bag[name] = w;
 }
 
-/** Page lifecycles, in a Page's options or in a Component-as-page's methods. */
-function wrapPageLifecycles(bag: Bag, cap: Capture) {
-  bag.onLoad = hook(bag.onLoad, (self, a) => cap.load(self as object, a[0]), cap.safe);
-  bag.onShow = hook(bag.onShow, (self) => cap.show(self as object), cap.safe);
-  bag.onHide = hook(bag.onHide, (self) => cap.leave(self as object), cap.safe);
-  bag.onUnload = hook(bag.onUnload, (self) => cap.leave(self as object), cap.safe);
-  bag.onTabItemTap = hook(bag.onTabItemTap, (_, a) => cap.tabTap(a[0]), cap.safe);
-  bag.onShareAppMessage = wrapShare(bag.onShareAppMessage, 'message', cap);
-  bag.onShareTimeline = wrapShare(bag.onShareTimeline, 'timeline', cap);
-  // A share handler that was absent stays absent: adding one would turn on sharing for the page.
-  if (!bag.onShareAppMessage) delete bag.onShareAppMessage;
-  if (!bag.onShareTimeline) delete bag.onShareTimeline;
+/** The hook that tells capture's listeners of a lifecycle call, before the host's own code runs. */
+const listen = (fn: unknown, name: string, cap: Capture) => hook(fn, (self, args) => cap.fire(name, self as object, args), cap.safe);
+
+/**
+ * Wraps the lifecycle functions a bag of methods has. Entries that are not functions are left as
+ * they are: WeChat decides what they mean, and the SDK never calls them. A missing lifecycle is
+ * added only when `add` says nothing else can define it (no behaviors): a method the SDK added
+ * would hide a Behavior's method of the same name, since a component's own methods win
+ * (developers.weixin.qq.com/miniprogram/dev/framework/custom-component/behaviors.html).
+ */
+function wrapLifecycles(bag: Bag, names: string[], add: boolean, cap: Capture) {
+  for (const name of names) {
+    if (name in bag ? typeof bag[name] == 'function' : add) bag[name] = listen(bag[name], name, cap);
+  }
+  wrapShare(bag, 'onShareAppMessage', 'message', cap);
+  wrapShare(bag, 'onShareTimeline', 'timeline', cap);
 }
 
-const isBag = (o: unknown): o is Bag => !!o && typeof o == 'object';
+/**
+ * Adds what the SDK listens to, without hiding anything of the host's. Where the host has
+ * behaviors, or for any component, the missing lifecycles come from a behavior of the SDK's
+ * put first in `behaviors`: WeChat runs every behavior's lifetimes (behaviors first), and a
+ * method of it yields to the same method in any later behavior or in the component itself, so
+ * the host's definitions always win. Without Behavior (a runtime that lacks it) they are added
+ * to the options directly, where only the host's own definitions can be.
+ */
+function addHooks(o: Bag, methods: Bag, isComponent: boolean, cap: Capture) {
+  const list = o.behaviors;
+  const ours = (isComponent || (Array.isArray(list) && list.length)) && (list === undefined || Array.isArray(list)) ? cap.behavior() : undefined;
+  if (ours) o.behaviors = [ours].concat((list as unknown[]) || []);
+  wrapLifecycles(methods, PAGE_HOOKS, !ours, cap);
+  if (!isComponent || ours) return;
+  const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
+  // `lifetimes` wins over the old top-level form, as in WeChat: the function that would run is wrapped.
+  for (const name of COMPONENT_HOOKS) {
+    const fn = name in life ? life[name] : o[name];
+    if (fn === undefined || typeof fn == 'function') life[name] = listen(fn, name, cap);
+  }
+}
+
+/** The SDK's behavior: every lifecycle it listens to, each only telling the listeners. */
+export function behaviorOptions(cap: Capture) {
+  const lifetimes: Bag = {};
+  const methods: Bag = {};
+  for (const name of COMPONENT_HOOKS) lifetimes[name] = listen(undefined, name, cap);
+  for (const name of PAGE_HOOKS) methods[name] = listen(undefined, name, cap);
+  return { lifetimes, methods };
+}
+
+/**
+ * Copies options once: the copy carries a mark WeChat does not see (not enumerable), so the same
+ * options wrapped again (explicit wrapper inside the patched global, a second copy of the SDK)
+ * come back as they are.
+ */
+function copy(options: Bag): Bag | undefined {
+  if (options[MARK]) return;
+  const o = Object.assign({}, options);
+  Object.defineProperty(o, MARK, { value: 1 });
+  return o;
+}
 
 /** Page(wetrack.page({...})): the same options, with lifecycles and handlers wrapped. */
 export function wrapPage<T>(options: T, cap: Capture): T {
-  if (!isBag(options)) return options;
-  const o = Object.assign({}, options) as Bag;
-  wrapPageLifecycles(o, cap);
+  const o = isBag(options) && copy(options);
+  if (!o) return options;
+  addHooks(o, o, false, cap);
   wrapHandlers(o, cap);
-  for (const plug of cap.plugs) plug(o, false);
   return o as T;
 }
 
 /**
  * Component(wetrack.component({...})): handlers in `methods` are tap-wrapped, and page lifecycles
- * in `methods` are wrapped so that a Component used as a page (native, uni-app) gets page events.
- * For a component that is not a page they are never called.
+ * in `methods` are listened to, so that a Component used as a page (native, uni-app) gets page
+ * events. For a component that is not a page they are never called.
  */
 export function wrapComponent<T>(options: T, cap: Capture): T {
-  if (!isBag(options)) return options;
-  const o = Object.assign({}, options) as Bag;
+  const o = isBag(options) && copy(options);
+  if (!o) return options;
   const methods = (o.methods = Object.assign({}, o.methods) as Bag);
-  const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
-  wrapPageLifecycles(methods, cap);
+  addHooks(o, methods, true, cap);
   wrapHandlers(methods, cap);
-  life.attached = hook(life.attached || o.attached, (self) => watchInstance(self as Bag, cap), cap.safe);
-  for (const plug of cap.plugs) plug(o, true);
   return o as T;
 }
 
-/** Behavior(wetrack.behavior({...})): handlers in `methods` are tap-wrapped. */
+/**
+ * Behavior(wetrack.behavior({...})): handlers in `methods` are tap-wrapped, and the page
+ * lifecycles it defines are listened to (a page may take its onLoad or onShow from a behavior).
+ */
 export function wrapBehavior<T>(options: T, cap: Capture): T {
-  if (!isBag(options) || !isBag(options.methods)) return options;
-  const o = Object.assign({}, options) as Bag;
-  wrapHandlers((o.methods = Object.assign({}, o.methods)), cap);
+  const o = isBag(options) && isBag(options.methods) && copy(options);
+  if (!o) return options;
+  const methods = (o.methods = Object.assign({}, o.methods) as Bag);
+  wrapLifecycles(methods, PAGE_HOOKS, false, cap);
+  wrapHandlers(methods, cap);
   return o as T;
 }

@@ -1,5 +1,5 @@
 import type { Capture } from '../autocapture/capture';
-import { hook, type Bag } from '../autocapture/hook';
+import type { Bag } from '../autocapture/hook';
 import type { FullTracker } from '../tracker';
 import type { Properties } from '../types';
 import { resolveExposure, type ExposureOptions, type ResolvedExposure } from './options';
@@ -108,38 +108,48 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
     if (ob) ob.disconnect(), view!.observers.delete(scope);
   };
 
-  /** Page lifecycles, in a Page's options or a Component-as-page's methods (native, uni-app). */
-  const hookPage = (bag: Bag) => {
-    const leave = (self: unknown) => view && view.page === self && end();
-    bag.onLoad = hook(bag.onLoad, (self) => ((loading = self as object), watchSetData(self as Scope)), cap.safe, MARK);
-    // The first show comes before the first render: observers then wait for onReady.
-    bag.onReady = hook(bag.onReady, (self) => (rendered.add(self as object), start(self as object)), cap.safe, MARK);
-    bag.onShow = hook(bag.onShow, (self) => rendered.has(self as object) && start(self as object), cap.safe, MARK);
-    bag.onHide = hook(bag.onHide, leave, cap.safe, MARK);
-    bag.onUnload = hook(bag.onUnload, leave, cap.safe, MARK);
-  };
-
-  cap.plugs.push((o, isComponent) => {
-    if (!isComponent) return hookPage(o);
-    hookPage(o.methods as Bag);
-    const life = (o.lifetimes = Object.assign({}, o.lifetimes) as Bag);
-    // A component inside a page: observe in its own scope once rendered.
-    life.ready = hook(life.ready || o.ready, (self) => {
-      const scope = self as Scope;
-      const page = pageOf();
-      if (!page || page === self) return;
-      watchSetData(scope);
-      let set = components.get(page);
-      if (!set) components.set(page, (set = new Set()));
-      set.add(scope);
-      if (view && view.page === page) observe(scope);
-    }, cap.safe, MARK);
-    life.detached = hook(life.detached || o.detached, (self) => {
-      const page = pageOf();
-      const set = page && components.get(page);
-      if (set) set.delete(self as Scope);
-      release(self as Scope);
-    }, cap.safe, MARK);
+  // Page views as capture decides them (one per real show; a native flow pauses and resumes
+  // the same one), and the lifecycles that tell when scopes are rendered.
+  cap.listen('onLoad', (self) => {
+    loading = self;
+    watchSetData(self as Scope);
+  });
+  // The first show comes before the first render: observers then wait for onReady.
+  cap.listen('onReady', (self) => {
+    rendered.add(self);
+    if (cap.visit(self).shownAt) start(self);
+  });
+  cap.listen('view', (self, args) => {
+    const phase = args[0];
+    if (phase == 'start') {
+      if (rendered.has(self)) start(self);
+    } else if (view && view.page === self) {
+      if (phase == 'end') end();
+      else if (phase == 'pause') view.scheduler.pause();
+      else {
+        // Back from a native flow: the same page view, its counts kept; observers made anew
+        // report what is visible now, and dwell times start again from here.
+        view.scheduler.resume();
+        view.observers.forEach((_, scope) => observe(scope));
+      }
+    }
+  });
+  // A component inside a page: observe in its own scope once rendered.
+  cap.listen('ready', (self) => {
+    const scope = self as Scope;
+    const page = pageOf();
+    if (!page || page === self) return;
+    watchSetData(scope);
+    let set = components.get(page);
+    if (!set) components.set(page, (set = new Set()));
+    set.add(scope);
+    if (view && view.page === page) observe(scope);
+  });
+  cap.listen('detached', (self) => {
+    const page = pageOf();
+    const set = page && components.get(page);
+    if (set) set.delete(self as Scope);
+    release(self as Scope);
   });
 
   const prevStart = internals.start;

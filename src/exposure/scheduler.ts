@@ -81,6 +81,10 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
       timer = undefined;
       slots.forEach((s) => (s.since = 0));
     },
+    /** Shown again (back from a native flow): sightings count again. */
+    resume() {
+      paused = false;
+    },
     /** Done with this page view: release everything. */
     stop() {
       this.pause();

@@ -27,4 +27,10 @@ export interface Platform {
   /** Told WeChat's show options (scene, path, query, referrerInfo). */
   onAppShow(listener: (options?: { [key: string]: unknown }) => void): unknown;
   onAppHide(listener: () => void): unknown;
+  /**
+   * The wx API whose native full-screen UI (previewImage, requestPayment…) the user is in, from
+   * the call until the app shows again after the hide it caused. Optional: a platform without
+   * such flows leaves it out.
+   */
+  flow?(): string | undefined;
 }

@@ -1,4 +1,5 @@
 import { addAutocapture } from '../../src/autocapture/index';
+import { createTracker } from '../../src/index';
 import type { AutocaptureOptions } from '../../src/autocapture/options';
 import { createWxPlatform } from '../../src/platform/wx';
 import { createTrackerWith } from '../../src/tracker';
@@ -22,10 +23,12 @@ export type Recorded = Pick<TrackedEvent, 'name' | 'properties' | 'time' | 'page
  * A simulated app with the SDK initialised (auto-capture on) before the app's code runs, as
  * `app.js` would do, and every event the tracker accepts recorded in order.
  */
-export function startApp(opts: { autocapture?: boolean | AutocaptureOptions; options?: Partial<Options>; runtime?: RuntimeOptions; start?: Parameters<Runtime['start']>[0]; pages?: string[] } = {}) {
+export function startApp(opts: { autocapture?: boolean | AutocaptureOptions; options?: Partial<Options>; runtime?: RuntimeOptions; start?: Parameters<Runtime['start']>[0]; pages?: string[]; withExposure?: boolean; beforeInit?: () => void } = {}) {
   const rt = createRuntime({ appConfig: APP_CONFIG, printErrors: false, suspendAfterHideMs: null, ...opts.runtime });
   const proc: SimProcess = rt.start(opts.start);
-  const tracker = addAutocapture(createTrackerWith(createWxPlatform));
+  opts.beforeInit?.();
+  // The whole SDK (auto-capture and exposure, as `import wetrack` gives it) or auto-capture alone.
+  const tracker = opts.withExposure ? createTracker() : addAutocapture(createTrackerWith(createWxPlatform));
   const events: Recorded[] = [];
   tracker.use({ name: 'recorder', type: 'destination', execute: (e) => void events.push({ name: e.name, properties: e.properties, time: e.time, page: e.page }) });
   tracker.init({ serverUrl: 'http://127.0.0.1:9/collect', autocapture: opts.autocapture ?? true, flushIntervalMs: 3_600_000, batchSize: 10_000, ...opts.options });
