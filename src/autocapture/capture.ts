@@ -47,6 +47,8 @@ export function createCapture(tracker: FullTracker) {
   let gesture: Properties[] | undefined;
   const listeners: { [name: string]: Listener[] } = {};
   let behavior: unknown;
+  /** A page paused by a native flow before the app hid: its view ends if another page shows first. */
+  let pending: [object, Visit] | undefined;
 
   const cap = {
     on: undefined as Resolved | undefined,
@@ -107,7 +109,8 @@ export function createCapture(tracker: FullTracker) {
     show(page: object) {
       const on = cap.on;
       const route = cap.route(page);
-      cap.away = undefined;
+      if (pending && !cap.away && pending[0] != page) cap.end(pending[0], pending[1]);
+      pending = cap.away = undefined;
       if (!on || cap.excluded(route)) return;
       const v = cap.visit(page);
       const now = Date.now();
@@ -138,6 +141,9 @@ export function createCapture(tracker: FullTracker) {
       v.shownAt = 0;
       if (hiding && cap.flow()) {
         v.pausedAt = v.pausedAt || now;
+        // Until the app hides too: a page hidden by itself within the flow's window (a payment
+        // refused at once, then a navigation) ends its view when the next page shows.
+        if (!cap.away) pending = [page, v];
         return cap.fire('view', page, ['pause']);
       }
       cap.end(page, v);

@@ -36,8 +36,9 @@ function ctors(wt: ReturnType<typeof start>['wt']) {
 }
 
 /** Runs a page through load, show, a navigation away and back, and unload; returns the host's log. */
-async function visit(proc: SimProcess) {
-  mp.App({});
+async function visit(proc: SimProcess, log?: string[]) {
+  // Errors the framework reports (a lifecycle that threw, an entry it could not call) are part of what the host sees.
+  mp.App({ onError: (e: unknown) => log?.push('onError ' + String(e).split('\n')[0]) });
   proc.launch();
   await suite.clock.advance(1000);
   await proc.navigateTo('/pages/product/index');
@@ -90,13 +91,14 @@ describe('the host app behaves the same with wetrack (points 1, 2, 12)', () => {
     expect(log).toEqual(['behavior onShow', 'behavior onShow']);
   });
 
-  it('point 2: a lifetime given as a method name is passed on untouched, and the SDK calls no non-function', async () => {
+  it('point 2: a lifetime given as a method name is passed on untouched: the framework decides, the same with wetrack', async () => {
+    // WeChat's frameworks call such an entry and report their own TypeError (test/sim/pages.ts
+    // header); the SDK must neither call it itself nor change what the framework sees.
     const logs: Record<string, string[]> = {};
     for (const mode of MODES) {
       const { proc, wt } = start(mode);
       const log: string[] = (logs[mode] = []);
       const c = ctors(wt);
-      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
       proc.definePage('pages/product/index', () => c.Page({}));
       proc.definePage(HOME, () =>
         c.Component({
@@ -108,11 +110,9 @@ describe('the host app behaves the same with wetrack (points 1, 2, 12)', () => {
           },
         }),
       );
-      await visit(proc);
-      expect([mode, errors.mock.calls.filter((a) => /apply is not a function|is not a function/.test(String(a)))]).toEqual([mode, []]);
-      errors.mockRestore();
+      await visit(proc, log);
     }
-    expect(logs.none).toEqual(['setUp', 'onShow', 'onShow']);
+    expect(logs.none.filter((l) => l == 'onShow')).toHaveLength(2);
     for (const mode of MODES) expect([mode, logs[mode]]).toEqual([mode, logs.none]);
   });
 
