@@ -1,5 +1,5 @@
 import { str, type Logger } from '../log';
-import type { Platform } from '../platform/types';
+import type { HttpResult, Platform } from '../platform/types';
 import type { BatchContext } from '../types';
 import { backoff } from './backoff';
 import { verdict } from './policy';
@@ -60,6 +60,17 @@ export function createDelivery(
 
   const settle = () => waiters.splice(0).forEach((f) => f());
 
+  /** A serverUrl that WeChat refuses (D/framework/ability/network.html): one warning per cause. */
+  const refusedUrl = (why: string, then = '') =>
+    log.once(why, 'init: serverUrl ' + cfg.serverUrl + why + ": WeChat needs https and the domain in the admin console's request list" + then);
+  // Release and trial builds check every request; a develop build may run in DevTools with the check
+  // turned off, where a local http collector is normal.
+  try {
+    if (!/^https:/.test(cfg.serverUrl) && /^(release|trial)$/.test(context().appEnv as string)) refusedUrl(' is not https');
+  } catch (e) {
+    // no context: the first send reports the fault
+  }
+
   // Every way in (timers, flush, hide, a response) goes through here: a fault is logged, not thrown.
   const safely = (f: () => void) => {
     try {
@@ -109,12 +120,12 @@ export function createDelivery(
       cfg.timeoutMs,
       (r) => {
         inFlight = false;
-        safely(() => done(r.status, r.retryAfterMs, batch, drops));
+        safely(() => done(r, batch, drops));
       },
     );
   };
 
-  const done = (status: number, retryAfterMs: number | undefined, batch: Entry[], drops: number) => {
+  const done = ({ status, retryAfterMs, refused }: HttpResult, batch: Entry[], drops: number) => {
     const v = verdict(status);
     const last = batch[batch.length - 1].seq;
     if (v == 'ok') {
@@ -129,7 +140,9 @@ export function createDelivery(
       queue.ack(last, 0);
       limit = cfg.batchSize;
     } else {
-      log.once('s' + status, 'collector answered ' + status + '; retrying');
+      // Refused by WeChat: the console's domain list can be fixed without a release, so the events wait.
+      if (refused) refusedUrl(' refused (' + refused + ')', '; events kept, retrying');
+      else log.once('s' + status, 'collector answered ' + status + '; retrying');
       const delay = backoff(++attempt, cfg.retryBaseMs, cfg.retryMaxMs, retryAfterMs);
       retry = setTimeout(() => {
         retry = undefined;

@@ -35,9 +35,12 @@ interface Meta {
   f: number; // first segment key still in use
   n: number; // next segment key
   d: number; // drops not yet reported
+  u: number; // the last u events are not in storage: lost, and counted so by the next process, if this one dies
 }
 
-const SEGMENT_CHARS = 256 * 1024; // a WeChat key holds 1 MB; CJK text is up to 3 bytes a char
+// A WeChat key holds 1 MB. A char is at most 3 bytes (CJK in UTF-8, or `"` escaped again if WeChat
+// measures the stored JSON), so a key of several events stays under the limit; a larger event goes alone.
+const SEGMENT_CHARS = 256 * 1024;
 
 export function utf8Length(s: string): number {
   let n = s.length;
@@ -58,26 +61,29 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
   const metaKey = prefix + '_q';
   const items: Entry[] = [];
   let segments: [key: number, last: number][] = [];
-  let meta: Meta = { s: 0, a: 0, f: 0, n: 0, d: 0 };
-  let unsaved = 0;
+  let meta: Meta = { s: 0, a: 0, f: 0, n: 0, d: 0, u: 0 };
 
   const entry = (e: TrackedEvent): Entry => {
     return { seq: e.seq as number, event: e };
   };
 
-  /** True when the write went through. A failure leaves the events in memory, where delivery still finds them. */
-  const write = (key: string, value: string) => {
-    const err = platform.write(key, value);
-    if (err) log.once('storage', 'storage: ' + err + '; events kept in memory');
+  /** A failure leaves the events in memory, where delivery still finds them. */
+  const kept = (err: string) => log.once('storage', 'storage: ' + err + '; events kept in memory');
+  /** True when the write went through. */
+  const writeMeta = () => {
+    const err = platform.write(metaKey, JSON.stringify(meta));
+    if (err) kept(err);
     return !err;
   };
-  const writeMeta = () => write(metaKey, JSON.stringify(meta));
   const unreadable = (key: string) => log.warn('storage: ' + key + ' unreadable, skipped');
 
   // Restore what an earlier process left.
   try {
     const raw = platform.read(metaKey);
     if (raw) meta = Object.assign(meta, JSON.parse(raw));
+    // The events the last process could not store died with it: the collector hears of them as drops.
+    meta.d += meta.u;
+    meta.u = 0;
     for (let k = meta.f; k < meta.n; k++) {
       try {
         const events = JSON.parse(platform.read(prefix + '_q' + k) || '[]') as TrackedEvent[];
@@ -99,7 +105,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
 
   const ack = (lastSeq: number, reportedDrops: number) => {
     while (items.length && items[0].seq <= lastSeq) items.shift();
-    unsaved = Math.min(unsaved, items.length);
+    meta.u = Math.min(meta.u, items.length);
     meta.a = Math.max(meta.a, lastSeq);
     meta.d = Math.max(0, meta.d - reportedDrops);
     while (segments.length && segments[0][1] <= meta.a) {
@@ -112,20 +118,32 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
 
   /** Writes the events added since the last write: a new segment key (or several), then the meta key. */
   const store = () => {
+    const unsaved = meta.u;
     if (!unsaved) return;
     const fresh = items.slice(-unsaved);
     const first = meta.n;
     const added: [number, number][] = [];
     for (let i = 0; i < fresh.length; ) {
       const part: string[] = [];
-      for (let chars = 0; i < fresh.length && (!part.length || (chars += json(fresh[i]).length) < SEGMENT_CHARS); ) part.push(json(fresh[i++]));
-      // On failure the keys just written are not in meta, and the next try overwrites them.
-      if (!write(prefix + '_q' + meta.n, '[' + part.join(',') + ']')) return void (meta.n = first);
-      added.push([meta.n++, fresh[i - 1].seq]);
+      for (let chars = 0; i < fresh.length && ((chars += json(fresh[i]).length) < SEGMENT_CHARS || !part.length); ) part.push(json(fresh[i++]));
+      const last = fresh[i - 1];
+      const err = platform.write(prefix + '_q' + meta.n, '[' + part.join(',') + ']');
+      if (!err) added.push([meta.n++, last.seq]);
+      // On failure the keys just written are not in meta, and the next try overwrites them. The meta key
+      // (small: it may fit where events did not) records how many events storage does not have.
+      else if (part[0].length < SEGMENT_CHARS) return void ((meta.n = first), kept(err), writeMeta());
+      else {
+        // An event alone in its key that cannot be stored would block every event after it: dropped, counted.
+        items.splice(items.indexOf(last), 1);
+        meta.u--;
+        meta.d++;
+        log.once('large', 'storage: ' + err + '; ' + (last.event as TrackedEvent).name + ' too large to store: dropped, counted');
+      }
     }
-    if (!writeMeta()) return void (meta.n = first);
+    const left = meta.u;
+    meta.u = 0;
+    if (!writeMeta()) return void ((meta.n = first), (meta.u = left));
     segments.push(...added);
-    unsaved = 0;
   };
 
   return {
@@ -135,17 +153,17 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
       event.seq = ++meta.s;
       const added = entry(event);
       items.push(added);
-      unsaved++;
+      meta.u++;
       if (items.length > max) {
         const gone = items.shift() as Entry;
         meta.a = gone.seq;
         meta.d++;
-        unsaved = Math.min(unsaved, items.length);
+        meta.u = Math.min(meta.u, items.length);
         log.once('overflow', 'queue full: oldest dropped, counted');
       }
       return added;
     },
-    save: () => (store(), unsaved),
+    save: () => (store(), meta.u),
     ack,
     clear: () => ack(meta.s, meta.d),
   };

@@ -133,8 +133,9 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
   const users: User[] = [];
   for (let i = 0; i < userCount; i++) {
     users.push({
+      // A develop build: the example collector is plain http on loopback, as in DevTools with the domain check off.
       index: i,
-      rt: createRuntime({ appConfig: app.appConfig, appId: 'wx5e7c0a1d2b3c4d5e', device: DEVICES[i % DEVICES.length], account: { envVersion: 'release', version: '1.0.0' }, printErrors: true }),
+      rt: createRuntime({ appConfig: app.appConfig, appId: 'wx5e7c0a1d2b3c4d5e', device: DEVICES[i % DEVICES.length], account: { envVersion: 'develop', version: '1.0.0' }, printErrors: true }),
       consent: true,
       planned: 1,
     });

@@ -88,6 +88,11 @@ export class RequestStats {
   deadCalls = 0;
   inFlight = 0;
   log: RequestRecord[] = [];
+  /**
+   * The request domain list of the admin console, as 'host' or 'host:port'; null (the default) checks
+   * nothing, like DevTools with "不校验合法域名" or a phone in debug mode. See ERR_DOMAIN.
+   */
+  requestDomains: string[] | null = null;
   reset(): void {
     this.calls = this.sent = this.succeeded = this.failed = this.aborted = this.deadCalls = 0;
     this.log = [];
@@ -130,6 +135,16 @@ export interface RequestHost extends ApiHost {
 }
 
 export const ERR_OFFLINE = 'request:fail -106:net::ERR_INTERNET_DISCONNECTED';
+/**
+ * A URL that is not https or whose host is not in the request domain list: "域名只支持 https … 协议",
+ * "小程序只可以跟指定的域名进行网络通信"; the check is skipped only in DevTools with its option and on
+ * a phone in debug mode (D/framework/ability/network.html, "跳过域名校验"). The errMsg is not in the
+ * docs; developers report it with errno 600002, bare or followed by ':<host>' (developers.weixin.qq.com
+ * community threads 0000aea47548982fc332cf6bd6b400 and 0004e01eae0f302825519a59661800): the bare one here.
+ * Not modelled: LAN IPs (allowed from base library 2.4.0) and the rule that a URL may carry a port only
+ * when the listed domain has it.
+ */
+export const ERR_DOMAIN = 'request:fail url not in domain list';
 export const ERR_INTERRUPTED = 'request:fail interrupted';
 export const ERR_SUSPENDED =
   'request:fail createRequestTask:fail: jsapi has no permission, event=createRequestTask, runningState=suspend, permissionMsg=permission ok, detail=network api interrupted in suspend state';
@@ -297,6 +312,8 @@ export class RequestEngine {
     } catch {
       return failSoon(`request:fail invalid url "${String(opts?.url)}"`);
     }
+    const domains = stats.requestDomains;
+    if (domains && (url.protocol !== 'https:' || !domains.includes(url.host))) return failSoon(ERR_DOMAIN);
 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.header ?? {})) {

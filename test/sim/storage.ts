@@ -8,7 +8,10 @@
  *   can serialise (stored as a JSON copy: later mutation of the original does not leak in,
  *   functions/undefined members vanish; a top-level Date comes back as a Date).
  * - "单个 key 允许存储的最大数据长度为 1MB，所有数据存储上限为 10MB".
- *   Size here = UTF-8 bytes of key + bytes of the JSON text of the value.
+ *   Size here = UTF-8 bytes of key + bytes of the JSON text of the value. WeChat does not say how
+ *   the "数据长度" is measured (wx.setStorageSync API page, D/framework/ability/storage.html):
+ *   `measure: 'utf16'` counts 2 bytes a UTF-16 unit instead, the other plausible reading (a JS
+ *   engine's string size); tests of the per-key limit run both.
  *   Over the per-key limit:  "<api>:fail exceed storage item max length";
  *   over the total limit:    "<api>:fail exceed storage max size 10Mb"
  *   (texts as reported by the WeChat clients). The previous value stays.
@@ -29,6 +32,8 @@ export const ONE_MB = 1024 * 1024;
 export interface StorageLimits {
   keyLimitBytes?: number;
   totalLimitBytes?: number;
+  /** How sizes are measured (undocumented by WeChat, see the header): UTF-8 bytes (default) or 2 bytes a UTF-16 unit. */
+  measure?: 'utf8' | 'utf16';
 }
 
 export interface StorageCounters {
@@ -73,6 +78,7 @@ type WriteResult = { ok: true } | { ok: false; reason: string };
 export class SimStorage {
   readonly keyLimitBytes: number;
   readonly totalLimitBytes: number;
+  readonly measure: 'utf8' | 'utf16';
   counters: StorageCounters = emptyCounters();
 
   private entries = new Map<string, Entry>();
@@ -84,6 +90,12 @@ export class SimStorage {
   constructor(limits: StorageLimits = {}) {
     this.keyLimitBytes = limits.keyLimitBytes ?? ONE_MB;
     this.totalLimitBytes = limits.totalLimitBytes ?? 10 * ONE_MB;
+    this.measure = limits.measure ?? 'utf8';
+  }
+
+  /** Size of a text as this storage measures it. */
+  bytes(s: string): number {
+    return this.measure === 'utf16' ? s.length * 2 : utf8(s);
   }
 
   resetCounters(): void {
@@ -114,9 +126,9 @@ export class SimStorage {
   corrupt(key: string, rawValue: unknown): void {
     let size: number;
     try {
-      size = utf8(key) + utf8(typeof rawValue === 'string' ? rawValue : (JSON.stringify(rawValue) ?? ''));
+      size = this.bytes(key) + this.bytes(typeof rawValue === 'string' ? rawValue : (JSON.stringify(rawValue) ?? ''));
     } catch {
-      size = utf8(key);
+      size = this.bytes(key);
     }
     this.entries.set(key, { kind: 'raw', value: rawValue, size });
   }
@@ -125,7 +137,7 @@ export class SimStorage {
   seed(key: string, value: unknown): void {
     const e = this.encode(value);
     if (typeof e === 'string') throw new Error(e);
-    this.entries.set(key, { ...e, size: utf8(key) + e.size });
+    this.entries.set(key, { ...e, size: this.bytes(key) + e.size });
   }
 
   /** Test helper: reads a value without counting it ('' when missing, like getStorageSync). */
@@ -196,7 +208,7 @@ export class SimStorage {
   _write(key: string, value: unknown): WriteResult {
     const e = this.encode(value);
     if (typeof e === 'string') return { ok: false, reason: e };
-    const size = utf8(key) + e.size;
+    const size = this.bytes(key) + e.size;
     if (size > this.keyLimitBytes) return { ok: false, reason: 'exceed storage item max length' };
     const prev = this.entries.get(key);
     const total = this.bytesUsed() - (prev?.size ?? 0) + size;
@@ -230,7 +242,7 @@ export class SimStorage {
     if (value === undefined) return { kind: 'json', json: '', type: 'undefined', size: 0 };
     if (value instanceof Date) {
       const json = JSON.stringify(value.toISOString());
-      return { kind: 'json', json, type: 'date', size: utf8(json) };
+      return { kind: 'json', json, type: 'date', size: this.bytes(json) };
     }
     let json: string | undefined;
     try {
@@ -239,7 +251,7 @@ export class SimStorage {
       return `parameter error: data could not be serialized (${(err as Error).message})`;
     }
     if (json === undefined) return `parameter error: data of type ${typeName(value)} can not be stored`;
-    return { kind: 'json', json, type: 'value', size: utf8(json) };
+    return { kind: 'json', json, type: 'value', size: this.bytes(json) };
   }
 
   private decode(e: Entry): unknown {
