@@ -1,20 +1,37 @@
+import type { Logger } from '../log';
+
 /** Exposure rules; per slot, `data-wt-min-ratio` and `data-wt-dwell` override the first and the third. */
 export interface ExposureOptions {
   /** Elements matching this selector are slots when they carry data-wt-slot. Default '.wt-exposure'. */
   selector?: string;
   /** Share of the element that must be inside the viewport. Default 0.5. */
   minRatio?: number;
-  /** Or this many pixels of its height, whichever comes first. Default: off. */
+  /** Or this many pixels of its height, whichever comes first (measured in tenths of the height). Default: off. */
   minVisiblePx?: number;
   /** For this long without a break. Default 1000. */
   minDwellMs?: number;
   /** 'pageview' (default): once per slot per page view; 'session': once per slot per session; 'always': every entry into view. */
   once?: 'pageview' | 'session' | 'always';
+  /**
+   * Moves the edges of the viewport the slots are measured against, in px: WeChat's
+   * `IntersectionObserver.relativeToViewport(margins)`, where a negative value shrinks it. For a
+   * custom navigation bar 88 px high and a custom tab bar 50 px high that stay over the page
+   * (`position: fixed`), `{ top: -88, bottom: -50 }`: a slot under them is not seen. WeChat's own
+   * navigation bar and tab bar lie outside the page's window already. Default: none. Each edge
+   * given must be a finite number; otherwise a warning and none.
+   */
+  viewportMargins?: { top?: number; bottom?: number; left?: number; right?: number };
 }
 
-export type ResolvedExposure = Required<Omit<ExposureOptions, 'minVisiblePx'>> & Pick<ExposureOptions, 'minVisiblePx'>;
+export type ResolvedExposure = Required<Omit<ExposureOptions, 'minVisiblePx' | 'viewportMargins'>> & Pick<ExposureOptions, 'minVisiblePx' | 'viewportMargins'>;
 
-export function resolveExposure(input: boolean | ExposureOptions | undefined): ResolvedExposure | undefined {
+export function resolveExposure(input: boolean | ExposureOptions | undefined, log: Logger): ResolvedExposure | undefined {
   if (input === false) return;
-  return Object.assign({ selector: '.wt-exposure', minRatio: 0.5, minDwellMs: 1000, once: 'pageview' as const }, input && typeof input == 'object' ? input : {});
+  const o: ResolvedExposure = Object.assign({ selector: '.wt-exposure', minRatio: 0.5, minDwellMs: 1000, once: 'pageview' as const }, input && typeof input == 'object' ? input : {});
+  const m = o.viewportMargins as { [edge: string]: unknown } | undefined;
+  if (m !== undefined && !(m === Object(m) && Object.keys(m).every((k) => Number.isFinite(m[k])))) {
+    log.warn('init: options.exposure.viewportMargins is invalid; default used');
+    o.viewportMargins = undefined;
+  }
+  return o;
 }

@@ -56,7 +56,8 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
     see(s: Sighting) {
       const ds = s.dataset;
       const minRatio = ds.wtMinRatio !== undefined ? +(ds.wtMinRatio as string) : rules.minRatio;
-      const enough = +s.ratio >= minRatio || (rules.minVisiblePx !== undefined && s.visiblePx >= rules.minVisiblePx && s.ratio > 0);
+      // Out of view is never enough, also with a min ratio of 0.
+      const enough = s.ratio > 0 && (s.ratio >= minRatio || (rules.minVisiblePx !== undefined && s.visiblePx >= rules.minVisiblePx));
       let slot = slots.get(s.slot);
       if (!slot) {
         if (!enough) return;
@@ -90,6 +91,5 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
       this.pause();
       slots.clear();
     },
-    size: () => slots.size,
   };
 }
