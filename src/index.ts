@@ -1,6 +1,7 @@
 import { createCapture } from './autocapture/capture';
 import { addAutocapture, type AutocaptureApi } from './autocapture/index';
 import { addExposure, type ExposureApi } from './exposure/index';
+import { shared, type Shared } from './platform/launch';
 import { createWxPlatform } from './platform/wx';
 import { createTrackerWith, type FullTracker } from './tracker';
 import type { DefaultPlan, EventMap, Tracker } from './types';
@@ -12,13 +13,20 @@ export type { ExposureApi, ExposureOptions } from './exposure/index';
 /** A tracker: the core, with auto-capture and exposure (on unless turned off in init). */
 export type Wetrack<E extends EventMap = EventMap> = Tracker<E> & AutocaptureApi & ExposureApi;
 
-/** A tracker of its own, e.g. for a second collector; give it its own `name` in init. */
-export function createTracker<E extends EventMap = EventMap>(): Wetrack<E> {
-  const tracker = createTrackerWith<E>(createWxPlatform);
+const make = <E extends EventMap>(slot?: Shared): Wetrack<E> => {
+  const tracker = createTrackerWith<E>(createWxPlatform, slot);
   const cap = createCapture(tracker as unknown as FullTracker);
   return addExposure(addAutocapture(tracker, cap), cap);
+};
+
+/** A tracker of its own, e.g. for a second collector; give it its own `name` in init. */
+export function createTracker<E extends EventMap = EventMap>(): Wetrack<E> {
+  return make<E>();
 }
 
-/** The default instance. */
-const wetrack: Wetrack<DefaultPlan> = createTracker<DefaultPlan>();
+/**
+ * The default instance. It is one per process: the default instances of every copy of the package
+ * (an independent subpackage carries its own) become the first one started (platform/launch).
+ */
+const wetrack: Wetrack<DefaultPlan> = make<DefaultPlan>(shared());
 export default wetrack;

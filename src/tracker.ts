@@ -3,6 +3,7 @@ import { randomId } from './id';
 import { createLogger, str, type Logger } from './log';
 import { createMasker, type Masker } from './mask';
 import { resolveOptions, type Resolved } from './options';
+import type { Shared } from './platform/launch';
 import type { Platform } from './platform/types';
 import { sanitize } from './sanitize';
 import { newStages, runPlugin, runTimeline } from './timeline';
@@ -22,11 +23,18 @@ export interface TrackerInternals {
   firstLaunch?: boolean;
   /** Called once init has started the tracker, after the calls made before init were replayed. */
   start?: () => void;
+  /** Runs public method `k` as if called at `time`: how calls made before init, here or in another copy, are replayed. */
+  at?: (time: number, k: string, args: unknown[]) => unknown;
 }
 
 export type FullTracker<E extends EventMap = EventMap> = Tracker<E> & { readonly internals: TrackerInternals };
 
-export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: () => Platform): FullTracker<E> {
+/**
+ * `slot` is given to the package's default instance only: the process's slot (platform/launch) in
+ * which the default instances of every copy of the package (an independent subpackage has its own)
+ * become one tracker, the first one started.
+ */
+export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: () => Platform, slot?: Shared): FullTracker<E> {
   let opts: Resolved | undefined;
   let platform: Platform;
   let queue: Queue;
@@ -38,8 +46,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   let hiddenAt = 0;
   let stamp: number | undefined;
   let held: TrackedEvent[] = [];
-  // Calls made before init, replayed in order with their original time; null once initialised.
-  let buffered: (() => void)[] | null = [];
+  // Calls made before init (method, time, arguments), replayed in order at their time; null once initialised.
+  let buffered: [string, number, unknown[]][] | null = [];
   // No prototype: an event named 'constructor' or 'toString' has no timer unless time() made one.
   const timers: { [name: string]: number } = Object.create(null);
   const plugins = newStages();
@@ -94,7 +102,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       delete timers[name];
     }
     // userId and page stay undefined when unknown, and JSON leaves them out.
-    let e = runTimeline(plugins, { id: idPrefix + (idCount++).toString(36), name, time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
+    let e = runTimeline(plugins, { id: idPrefix + (idCount++).toString(36), name: mask.text(name), time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
     if (e && opts!.beforeSend) e = opts!.beforeSend(e);
     if (!e) return;
     if (plugins.before.length + plugins.enrichment.length || opts!.beforeSend) {
@@ -109,8 +117,27 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     else if (held.length < opts!.maxQueueEvents) held.push(e);
   };
 
+  /**
+   * Another copy's default instance runs in this process: this one becomes it (its methods, wrappers,
+   * and its buffered calls at their time), so one tracker owns the storage and nothing is counted twice.
+   */
+  const follow = (to: FullTracker) => {
+    // Also for a method the host kept before (const { track } = wetrack).
+    internals.at = to.internals.at;
+    Object.assign(tracker, to);
+    replay();
+  };
+
+  /** The calls made before init, in order, at their time: here, or in the tracker followed. */
+  const replay = () => {
+    const b = buffered!;
+    buffered = null;
+    for (const c of b) internals.at!(c[1], c[0], c[2]);
+  };
+
   const init = (options: unknown) => {
-    if (opts) return log.warn('init: already done; ignored');
+    if (opts || !buffered) return log.warn('init: already done; ignored');
+    if (slot && slot.t) return follow(slot.t as FullTracker);
     const o = resolveOptions(options, log);
     if (!o) return;
     platform = internals.platform = makePlatform();
@@ -138,9 +165,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
         hiddenAt = 0;
       }),
     );
-    const replay = buffered!.concat(internals.start || []);
-    buffered = null;
-    for (const f of replay) guard('init', f)();
+    replay();
+    if (internals.start) guard('init', internals.start)();
     // Registered after auto-capture started and added its own listeners: the events it tracks
     // on hide are then in the queue when it is written and sent, before timers may freeze.
     platform.onAppHide(
@@ -150,6 +176,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       }),
     );
     delivery.flush(); // what an earlier process left
+    // The process's default tracker now: copies started later, or waiting, hand their calls to it.
+    if (slot) (slot.t = tracker), slot.w.forEach((f) => f());
   };
 
   /** Nothing an SDK method does may throw into the host. */
@@ -206,27 +234,33 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       stage.push(p);
       if (p.setup) p.setup(tracker);
     },
+    flush(done: () => void) {
+      // Settles in every case: nothing to send, consent not granted, or an SDK fault.
+      guard('flush', () => consent == 'granted' && !!delivery.flush().then(done, done), false)() || done();
+    },
+  };
+  const fns: { [k: string]: (...a: unknown[]) => unknown } = {};
+  internals.at = (t, k, args) => ((stamp = t), fns[k](...args));
+
+  /** Every public method: at once when started (here, or in the tracker this one follows), else into the buffer. */
+  const call = (k: string, args: unknown[]): unknown => {
+    if (!buffered) return internals.at!(Date.now(), k, args);
+    if (slot && slot.t) return follow(slot.t as FullTracker), call(k, args);
+    // Waits for the first default instance started, here or in another copy.
+    if (slot && !buffered.length) slot.w.push(() => buffered && follow(slot.t as FullTracker));
+    if (buffered.length < MAX_BUFFERED) buffered.push([k, Date.now(), args]);
+    else log.once('buffer', k + ': dropped: init was not called');
   };
 
   const tracker = {
     internals,
     init: guard('init', (o: unknown) => (init(o), tracker)),
-    flush: () =>
-      new Promise<void>((resolve) => {
-        // Settles in every case: nothing to send, consent not granted, or an SDK fault.
-        const run = () => guard('flush', () => consent == 'granted' && !!delivery.flush().then(resolve, resolve), false)() || resolve();
-        buffered ? buffered.push(run) : run();
-      }),
     getAnonymousId: () => (id ? id.a : ''),
   } as unknown as FullTracker<E>;
   for (const k in methods) {
-    const fn = guard(k, methods[k as keyof typeof methods] as (...a: unknown[]) => void);
-    (tracker as unknown as { [k: string]: unknown })[k] = (...args: unknown[]) => {
-      if (!buffered) return fn(...args);
-      const t = Date.now();
-      if (buffered.length < MAX_BUFFERED) buffered.push(() => ((stamp = t), fn(...args)));
-      else log.once('buffer', k + ': dropped: init was not called');
-    };
+    fns[k] = guard(k, methods[k as keyof typeof methods] as (...a: unknown[]) => void);
+    (tracker as unknown as { [k: string]: unknown })[k] = (...args: unknown[]) => call(k, args);
   }
+  tracker.flush = () => new Promise<void>((resolve) => call('flush', [resolve]));
   return tracker;
 }

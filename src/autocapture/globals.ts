@@ -32,6 +32,8 @@ export function patchGlobals(wraps: { page: (o: unknown) => unknown; component: 
         return prev.call(this, wrap(options));
       };
       f[MARK] = 1;
+      // Static members of the constructor stay reachable (glass-easel's Behavior.trait()).
+      Object.setPrototypeOf(f, prev);
       set(f);
       if (get() !== f) throw 'refused';
     } catch (e) {

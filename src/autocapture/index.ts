@@ -53,14 +53,24 @@ export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap:
     platform.onAppHide(() => (cap.away = platform.flow && platform.flow()));
     if (!on.app) return;
     let shownAt = Date.now();
-    t.track('$app_launch', Object.assign(props, { is_first_launch: internals.firstLaunch }));
+    let shown = false;
+    // Moments single-page mode (scene 1154) has a storage of its own (WeChat docs,
+    // open-ability/share-timeline.html): a first launch there says nothing about the user.
+    t.track('$app_launch', Object.assign(props, props.scene == 1154 ? { single_page: true } : { is_first_launch: internals.firstLaunch }));
     platform.onAppShow((o) => {
+      // One per entry: the first App.onShow can come late, without a hide, when a launch into an
+      // independent subpackage first enters the main package (subpackages/independent.html).
+      if (shown) return;
+      shown = true;
       const opts = (o || {}) as { scene?: number; path?: string };
       shownAt = Date.now();
       // cause: the native flow (previewImage, requestPayment…) the user comes back from.
-      t.track('$app_show', { scene: opts.scene, path: opts.path, cause: cap.away });
+      t.track('$app_show', { scene: opts.scene, path: opts.path, cause: cap.flow() });
     });
-    platform.onAppHide(() => t.track('$app_hide', { path: platform.page(), duration_ms: Math.max(0, Date.now() - shownAt), cause: cap.away }));
+    platform.onAppHide(() => {
+      shown = false;
+      t.track('$app_hide', { path: platform.page(), duration_ms: Math.max(0, Date.now() - shownAt), cause: cap.away });
+    });
   };
   internals.start = start;
   return Object.assign(tracker, wraps, { app: <T>(o: T) => o }) as FullTracker<E> & AutocaptureApi;

@@ -5,6 +5,8 @@ export interface HttpResult {
   status: number;
   /** Retry-After, in milliseconds, when the collector sent one. */
   retryAfterMs?: number;
+  /** The host refused the URL itself (on WeChat: not https, or its domain not allowed): why, in its words. */
+  refused?: string;
 }
 
 /**

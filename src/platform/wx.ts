@@ -2,6 +2,7 @@ import type { BatchContext } from '../types';
 import type { HttpResult, Platform } from './types';
 import { VERSION } from '../version';
 import { topPage } from './pages';
+import { watchFlows } from './native-flow';
 
 /* The only module that touches `wx`. Public APIs only: no private globals. */
 
@@ -19,7 +20,7 @@ interface Wx {
     timeout: number;
     dataType: string;
     success: Callback<{ statusCode: number; header?: Record<string, string> }>;
-    fail: Callback<unknown>;
+    fail: Callback<{ errMsg?: string }>;
   }): void;
   getNetworkType(options: { success: Callback<{ networkType: string }> }): void;
   onNetworkStatusChange(listener: Callback<{ isConnected: boolean; networkType: string }>): void;
@@ -61,6 +62,8 @@ export function createWxPlatform(): Platform {
   let network: string | undefined;
   let ctx: BatchContext | undefined;
   const call = (api: keyof Wx, ...args: unknown[]) => attempt(() => (w[api] as (...a: unknown[]) => Info)(...args));
+  // Its hide and show listeners come first, so every later listener of a hide knows the flow.
+  const flow = watchFlows(w as unknown as { [api: string]: unknown }, (l) => call('onAppHide', l), (l) => call('onAppShow', l));
 
   return {
     read(key) {
@@ -87,7 +90,9 @@ export function createWxPlatform(): Platform {
           timeout: timeoutMs,
           dataType: 'text',
           success: (res) => end({ status: res.statusCode, retryAfterMs: retryAfterMs(res.header, Date.now()) }),
-          fail: () => end({ status: 0 }),
+          // "request:fail url not in domain list" (errno 600002): WeChat sends only to https URLs whose domain is in
+          // the admin console's request list, checked on phones unless debug mode is on (D/framework/ability/network.html).
+          fail: (r) => end({ status: 0, refused: /domain list/.test(r && r.errMsg!) ? r.errMsg : undefined }),
         });
       } catch (e) {
         end({ status: 0 });
@@ -116,5 +121,6 @@ export function createWxPlatform(): Platform {
     },
     onAppShow: (listener) => call('onAppShow', listener),
     onAppHide: (listener) => call('onAppHide', listener),
+    flow,
   };
 }

@@ -123,9 +123,10 @@ export class AppHost {
     this.callApp('onLaunch', cloneData(opts));
   }
 
-  emitShow(opts: EnterOptions): void {
+  /** `listeners: false`: App.onShow alone (the late first show of an independent-subpackage launch, subpackages.ts). */
+  emitShow(opts: EnterOptions, listeners = true): void {
     this.callApp('onShow', cloneData(opts));
-    for (const l of this.show.snapshot()) guarded(this.host, 'onAppShow', () => l(cloneData(opts)));
+    if (listeners) for (const l of this.show.snapshot()) guarded(this.host, 'onAppShow', () => l(cloneData(opts)));
   }
 
   emitHide(): void {

@@ -6,6 +6,8 @@ export { createRuntime, disposeAllRuntimes, type Runtime, type RuntimeOptions } 
 export { SimProcess, DEFAULT_HOME, type SimWx, type RouteApi, type RouteOptions, type UncaughtError } from './process';
 export { SimStorage, WxSyncError, ONE_MB, type StorageApi, type StorageCall, type StorageCounters, type StorageFaultPredicate, type StorageLimits } from './storage';
 export { SimNetwork, type NetworkApi, type NetworkStatus } from './network';
+export { SINGLE_PAGE_SCENE, SINGLE_PAGE_DISABLED, SINGLE_PAGE_TOAST, isIndependent, subpackagePages, type IndependentOptions, type SinglePageApis } from './subpackages';
+export { NativeFlows, FLOW_APIS, type FlowApi, type FlowCall, type NativeFlowOptions } from './native-flows';
 export {
   RequestStats,
   pendingRequests,
@@ -13,6 +15,7 @@ export {
   unansweredRequests,
   ERR_INTERRUPTED,
   ERR_OFFLINE,
+  ERR_DOMAIN,
   ERR_SUSPENDED,
   type HeadersReceived,
   type RequestOptions,

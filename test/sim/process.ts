@@ -21,6 +21,9 @@
  *   suspendAfterHideMs, default 5000; null disables it). JS timers are not frozen.
  * - Route APIs are asynchronous: the transition runs on a microtask after the call (queued
  *   behind earlier route calls), then success/fail/complete; they support the Promise style.
+ * - app.js is `defineApp()` (or test code run before `launch()`); a launch into an independent
+ *   subpackage defers it, and Moments single-page mode (scene 1154) has its own storage and a
+ *   reduced API set: see subpackages.ts.
  * - Killing the process (the system destroying it) runs no lifecycle at all: the wx object
  *   becomes inert (storage calls do nothing and return ''/undefined, request callbacks and
  *   listeners never fire again, open sockets are destroyed), and the globals are restored.
@@ -41,7 +44,9 @@ import {
   type RequestTask,
 } from './request';
 import { MAX_STACK, Router } from './router';
+import { NativeFlows, type HideOrder, type NativeFlowOptions, type ShowOrder } from './native-flows';
 import { createStorageApi, type SimStorage, type StorageApi } from './storage';
+import { isIndependent, restrictSinglePage, SINGLE_PAGE_SCENE, subpackagePages, type IndependentOptions, type SinglePageApis } from './subpackages';
 import type { AppConfig, Callbacks, Dict, EnterOptions, ErrMsgResult, Query, StartOptions } from './types';
 import { cloneData, completion, isObject, resolveUrl, typeName } from './util';
 
@@ -79,6 +84,12 @@ export interface ProcessContext {
   appConfig: AppConfig | undefined;
   suspendAfterHideMs: number | null;
   printErrors: boolean;
+  /** how wx.previewImage, requestPayment… hide and show the app (native-flows.ts) */
+  nativeFlows?: NativeFlowOptions;
+  /** where the independent-subpackage docs are silent (subpackages.ts) */
+  independent?: IndependentOptions;
+  /** how the APIs Moments single-page mode disables behave (subpackages.ts) */
+  singlePageApis?: SinglePageApis;
   onDeath(p: SimProcess): void;
 }
 
@@ -109,6 +120,8 @@ export class SimProcess {
   readonly trace: string[] = [];
   /** Component() calls made outside page files (custom components) */
   readonly components: Dict[] = [];
+  /** the native full-screen flows (previewImage, requestPayment…): the test plays the user in them */
+  readonly flows: NativeFlows;
 
   private _alive = true;
   private _launched = false;
@@ -120,6 +133,9 @@ export class SimProcess {
   private readonly defs = new Map<string, { factory?: () => void; def?: PageDefinition }>();
   private readonly pageOrder: string[] = [];
   private defining: { route: string; def?: PageDefinition } | null = null;
+  /** app.js (defineApp) and whether it ran: a launch into an independent subpackage defers it (subpackages.ts) */
+  private appFactory: (() => void) | undefined;
+  private mainLoaded = false;
   private readonly pagesRt: PageRuntime;
   private readonly router: Router;
   private readonly engine: RequestEngine;
@@ -168,6 +184,22 @@ export class SimProcess {
       this.net.dispatch(s);
     });
 
+    this.flows = new NativeFlows(
+      {
+        get alive() {
+          return self._alive;
+        },
+        get visible() {
+          return self._visible;
+        },
+        reportError: host.reportError,
+        trace: host.trace,
+        hide: (order: HideOrder) => this.hide(order),
+        // the app never left WeChat: the return keeps the scene of the last entry (not documented)
+        show: (order: ShowOrder) => void this.show({ scene: this.enterOpts?.scene }, order),
+      },
+      ctx.nativeFlows,
+    );
     const storageApi = createStorageApi(ctx.storage, host);
     const deviceApi = createDeviceApi(ctx.device, ctx.appId, ctx.account, host);
     const routeApi: RouteApi = {
@@ -221,6 +253,7 @@ export class SimProcess {
       ...deviceApi,
       ...this.app.createApi(),
       ...routeApi,
+      ...this.flows.createApi(),
       request: (opts: RequestOptions) => this.engine.request(opts),
       getLaunchOptionsSync: () => cloneData(this.launchOpts),
       getEnterOptionsSync: () => cloneData(this.enterOpts ?? this.launchOpts),
@@ -228,6 +261,7 @@ export class SimProcess {
       env: { USER_DATA_PATH: 'wxfile://usr' },
     };
     this.wx = wx;
+    if (this.launchOpts.scene === SINGLE_PAGE_SCENE) restrictSinglePage(wx, ctx.singlePageApis ?? 'fail', host);
 
     this.restoreGlobals = installGlobals({
       wx,
@@ -295,7 +329,34 @@ export class SimProcess {
   }
 
   private configPages(): string[] {
-    return this.ctx.appConfig ? this.ctx.appConfig.pages.map(stripSlash) : this.pageOrder;
+    const c = this.ctx.appConfig;
+    return c ? [...c.pages.map(stripSlash), ...subpackagePages(c)] : this.pageOrder;
+  }
+
+  /**
+   * Registers app.js: it runs at launch before App.onLaunch (register the SDK and App() in it), or,
+   * after a launch into an independent subpackage, when the main package is first entered.
+   * Without it, test code plays app.js itself before `launch()`.
+   */
+  defineApp(factory: () => void): this {
+    this.appFactory = factory;
+    return this;
+  }
+
+  /**
+   * Runs app.js once. `deferred`: the main package is entered after a launch into an independent
+   * subpackage: App.onLaunch and the first App.onShow follow now (subpackages.ts), wx.onAppShow
+   * listeners only if `independent.deferredShowListeners`.
+   */
+  private loadMain(deferred: boolean): void {
+    if (this.mainLoaded) return;
+    this.mainLoaded = true;
+    this.appFactory?.();
+    if (!deferred) return;
+    this.trace.push('App.onLaunch');
+    this.app.emitLaunch(this.launchOpts);
+    this.trace.push('App.onShow');
+    this.app.emitShow(this.enterOpts ?? this.launchOpts, this.ctx.independent?.deferredShowListeners === true);
   }
 
   private knows(route: string): boolean {
@@ -322,6 +383,7 @@ export class SimProcess {
 
   /** Runs the page file once (lazily) and returns what it registered. */
   private definition(route: string): PageDefinition {
+    if (!isIndependent(this.ctx.appConfig, route)) this.loadMain(true);
     let entry = this.defs.get(route);
     if (!entry) {
       entry = {};
@@ -357,7 +419,8 @@ export class SimProcess {
       query: { ...parsed.query, ...(start.query ?? {}) },
       scene: start.scene ?? 1001,
       referrerInfo: cloneData(start.referrerInfo ?? {}),
-      apiCategory: start.apiCategory ?? 'default',
+      // 'browseOnly' for "朋友圈快照页等场景" (wx.getLaunchOptionsSync; subpackages.ts)
+      apiCategory: start.apiCategory ?? (start.scene === SINGLE_PAGE_SCENE ? 'browseOnly' : 'default'),
     };
     if (start.shareTicket !== undefined) o.shareTicket = start.shareTicket;
     if (start.chatType !== undefined) o.chatType = start.chatType;
@@ -388,11 +451,14 @@ export class SimProcess {
     if (!this.launchOpts.path) this.launchOpts.path = this.configPages()[0] ?? '';
     if (!this.launchOpts.path) throw new Error('launch: appConfig.pages is empty');
     this.enterOpts = this.launchOpts;
+    const { path: route, query } = this.launchOpts;
+    // A launch into an independent subpackage runs no app.js (subpackages.ts).
+    if (!isIndependent(this.ctx.appConfig, route)) this.loadMain(false);
+    else if (this.ctx.independent?.entryFileFirst) this.definition(route);
     this.trace.push('App.onLaunch');
     this.app.emitLaunch(this.launchOpts);
     this.trace.push('App.onShow');
     this.app.emitShow(this.launchOpts);
-    const { path: route, query } = this.launchOpts;
     if (!this.knows(route)) {
       const handled = this.app.emitPageNotFound({ path: route, query: { ...query }, isEntryPage: true });
       if (!handled) throw new Error(`launch: entry page "${route}" is not found and nothing handles onPageNotFound`);
@@ -402,15 +468,19 @@ export class SimProcess {
     return this.router.launch(route, query);
   }
 
-  /** App to background: page onHide, App.onHide, wx.onAppHide listeners. */
-  hide(): void {
+  /**
+   * App to background: page onHide, App.onHide, wx.onAppHide listeners ('app-first': App first,
+   * as one order of native flows is modelled, see native-flows.ts).
+   */
+  hide(order: HideOrder = 'page-first'): void {
     this.assertLaunched('hide');
     if (!this._visible) return;
     this._visible = false;
     const cur = this.router.current();
-    if (cur) this.pagesRt.hide(cur);
+    if (cur && order === 'page-first') this.pagesRt.hide(cur);
     this.trace.push('App.onHide');
     this.app.emitHide();
+    if (cur && order === 'app-first') this.pagesRt.hide(cur);
     const ms = this.ctx.suspendAfterHideMs;
     if (ms !== null && this._alive && !this._visible) {
       const clear = globalThis.clearTimeout;
@@ -427,7 +497,7 @@ export class SimProcess {
    * App to foreground (hot start): App.onShow(options), wx.onAppShow listeners, then the
    * current page's onShow — or, when `opts.path` names another page, a reLaunch to it.
    */
-  show(opts: StartOptions = {}): SimPage | undefined {
+  show(opts: StartOptions = {}, order: ShowOrder = 'app-first'): SimPage | undefined {
     this.assertLaunched('show');
     if (this._visible) return this.router.current();
     this.suspendTimer?.clear();
@@ -441,6 +511,13 @@ export class SimProcess {
       fallback,
     );
     this.enterOpts = enter;
+    // 'page-first': the current page's onShow before App.onShow (one order of native flows)
+    if (cur && order === 'page-first' && opts.path === undefined) {
+      this.pagesRt.show(cur);
+      this.trace.push('App.onShow');
+      this.app.emitShow(enter);
+      return cur;
+    }
     this.trace.push('App.onShow');
     this.app.emitShow(enter);
     if (opts.path !== undefined && this.knows(enter.path)) {
@@ -524,6 +601,8 @@ export class SimProcess {
    */
   async tapTab(index: number): Promise<SimPage> {
     this.assertLaunched('tapTab');
+    // share-timeline.html: "若页面包含 tabBar，tabBar 不会渲染" (subpackages.ts)
+    if (this.launchOpts.scene === SINGLE_PAGE_SCENE) throw new Error('tapTab: single-page mode renders no tabBar');
     const item = this.ctx.appConfig?.tabBar?.list[index];
     if (!item) throw new Error(`tapTab: no tabBar item ${index}`);
     const pagePath = stripSlash(item.pagePath);
@@ -611,6 +690,7 @@ export class SimProcess {
     this.suspendTimer?.clear();
     this.suspendTimer = undefined;
     this.engine.dropAll();
+    this.flows.clear();
     this.unsubscribeNet();
     this.net.clear();
     this.app.clear();

@@ -12,10 +12,12 @@
  * page) and `tabBar.list[]` ({ pagePath, text }).
  */
 import { resolveDevice, type AccountOptions, type DeviceOptions, type DeviceProfile } from './device';
+import type { NativeFlowOptions } from './native-flows';
 import { SimNetwork } from './network';
 import { SimProcess } from './process';
 import { RequestStats } from './request';
 import { SimStorage, type StorageLimits } from './storage';
+import { SINGLE_PAGE_SCENE, type IndependentOptions, type SinglePageApis } from './subpackages';
 import type { AppConfig, NetworkType, StartOptions } from './types';
 
 export interface RuntimeOptions {
@@ -31,10 +33,18 @@ export interface RuntimeOptions {
   suspendAfterHideMs?: number | null;
   /** print errors caught from app/page code to the console (default true) */
   printErrors?: boolean;
+  /** how wx.previewImage, requestPayment… hide and show the app (native-flows.ts) */
+  nativeFlows?: NativeFlowOptions;
+  /** where the independent-subpackage docs are silent (subpackages.ts) */
+  independent?: IndependentOptions;
+  /** how the APIs Moments single-page mode disables behave (subpackages.ts; default 'fail') */
+  singlePageApis?: SinglePageApis;
 }
 
 export interface Runtime {
   readonly storage: SimStorage;
+  /** the storage of Moments single-page mode (scene 1154), not shared with the normal one (subpackages.ts) */
+  readonly singlePageStorage: SimStorage;
   readonly network: SimNetwork;
   /** counters and log of wx.request across processes */
   readonly requests: RequestStats;
@@ -60,6 +70,7 @@ export function disposeAllRuntimes(): void {
 
 export function createRuntime(opts: RuntimeOptions = {}): Runtime {
   const storage = new SimStorage(opts.storage);
+  const singlePageStorage = new SimStorage(opts.storage);
   const network = new SimNetwork(opts.network);
   const requests = new RequestStats();
   const device = resolveDevice(opts.device);
@@ -70,6 +81,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
 
   const rt: Runtime = {
     storage,
+    singlePageStorage,
     network,
     requests,
     device,
@@ -86,7 +98,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
       current?.kill();
       const p = new SimProcess(
         {
-          storage,
+          storage: startOpts.scene === SINGLE_PAGE_SCENE ? singlePageStorage : storage,
           network,
           requests,
           device,
@@ -95,6 +107,9 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
           appConfig: opts.appConfig,
           suspendAfterHideMs: opts.suspendAfterHideMs === undefined ? 5000 : opts.suspendAfterHideMs,
           printErrors: opts.printErrors ?? true,
+          nativeFlows: opts.nativeFlows,
+          independent: opts.independent ?? {},
+          singlePageApis: opts.singlePageApis ?? 'fail',
           onDeath: (dead) => {
             if (current === dead) current = undefined;
           },

@@ -61,6 +61,8 @@ export interface TabBarItem {
 export interface AppConfig {
   pages: string[];
   tabBar?: { list: TabBarItem[] };
+  /** app.json `subpackages`: pages are `root/page`; `independent` ones run without the main package (subpackages.ts) */
+  subpackages?: { root: string; pages: string[]; independent?: boolean }[];
 }
 
 export type NetworkType = 'wifi' | '2g' | '3g' | '4g' | '5g' | 'unknown' | 'none';
