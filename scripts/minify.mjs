@@ -2,7 +2,7 @@
 // Property names of the SDK's internal interfaces (queue, delivery, platform, logger) are mangled too:
 // they never meet host objects or the wire format, which are built from string literals. Never list
 // a name that is also public (an option such as `once`): the bundle test in test/e2e would catch it.
-const INTERNAL = ['items', 'dropped', 'ack', 'added', 'hide', 'online', 'pause', 'json', 'save', 'read', 'write', 'post', 'onNetwork', 'retryAfterMs', 'firstLaunch', 'onAppShow', 'onAppHide', 'context', 'remove', 'key', 'text', 'number', 'event', 'log', 'platform', 'start'];
+const INTERNAL = ['items', 'dropped', 'ack', 'added', 'hide', 'online', 'pause', 'json', 'save', 'read', 'write', 'post', 'onNetwork', 'retryAfterMs', 'firstLaunch', 'onAppShow', 'onAppHide', 'context', 'remove', 'key', 'text', 'number', 'event', 'log', 'platform', 'start', 'shownAt', 'pausedAt', 'visit', 'listen', 'fire', 'behavior', 'flow', 'away', 'excluded', 'sharer', 'depth', 'safe', 'scheduler', 'see', 'resume', 'since', 'dwell', 'props', 'startView', 'endView', 'watch', 'forget', 'ms'];
 
 export const TERSER = {
   ecma: 2017,

@@ -49,6 +49,8 @@ export function createCapture(tracker: FullTracker) {
   let behavior: unknown;
   /** A page paused by a native flow before the app hid: its view ends if another page shows first. */
   let pending: [object, Visit] | undefined;
+  /** Candidates that came from a component's custom event rather than a finger. */
+  const reemitted = new WeakSet<Properties>();
 
   const cap = {
     on: undefined as Resolved | undefined,
@@ -159,7 +161,8 @@ export function createCapture(tracker: FullTracker) {
      * One gesture is one $tap. Every handler a native tap reaches while it bubbles (nested
      * components, a Component-as-page wrapped twice, a re-entered handler) gets an event with the
      * same type and timeStamp; a custom event (triggerEvent, no touches) named tap is a component
-     * re-emitting the user's tap, as tdesign's t-button does, in the same moment. All of them are
+     * re-emitting the user's tap, as tdesign's t-button does (or under another name while the tap
+     * is dispatched, as vant's van-button emits `click`), in the same moment. All of them are
      * one gesture: the page is taken from the first, and the $tap is written once the dispatch is
      * over, from the first handler whose element the developer named (an id or data-*): a library
      * component's inner handler gives way to the app's own handler on the component.
@@ -167,10 +170,14 @@ export function createCapture(tracker: FullTracker) {
     tap(e: unknown, handler: string) {
       const on = cap.on;
       const ev = e as { type?: string; timeStamp?: number; target?: Bag; currentTarget?: Bag; touches?: unknown; changedTouches?: unknown } | null;
-      if (!on || !on.tap || !ev || typeof ev != 'object' || !TAPS.test(ev.type as string) || !ev.currentTarget) return;
+      if (!on || !on.tap || !ev || typeof ev != 'object' || !ev.currentTarget) return;
+      const native = Array.isArray(ev.changedTouches) || Array.isArray(ev.touches);
+      // A custom event a component emits while a tap is dispatched is that tap re-emitted under
+      // the component's own name (vant's van-button: `click`; tdesign's: `tap`).
+      if (!TAPS.test(ev.type as string) && (native || !gesture)) return;
       const now = Date.now();
       let same: boolean;
-      if (Array.isArray(ev.changedTouches) || Array.isArray(ev.touches)) {
+      if (native) {
         const key = ev.type + ':' + ev.timeStamp;
         same = ev === lastTap || (ev.timeStamp !== undefined && key == lastTapKey);
         lastTapKey = key;
@@ -189,6 +196,7 @@ export function createCapture(tracker: FullTracker) {
         if (/^_([A-Z]+|n_\d+)$/.test(id || '')) id = undefined;
       }
       const candidate: Properties = { type: ev.type, handler: handler || undefined, element_id: id, dataset, slot: dataset.wtSlot };
+      if (!native) reemitted.add(candidate);
       if (same && gesture) return void gesture.push(candidate);
       if (same) return;
       const route = cap.route(undefined);
@@ -196,8 +204,11 @@ export function createCapture(tracker: FullTracker) {
       Promise.resolve().then(() =>
         cap.safe(() => {
           if (gesture === g) gesture = undefined;
-          const named = g.filter((c) => c.element_id || Object.keys(c.dataset as Bag).some((k) => (c.dataset as Bag)[k] != null))[0] || g[0];
-          if (!g.some((c) => 'wtIgnore' in (c.dataset as Bag)) && !cap.excluded(route)) tracker.track('$tap', Object.assign({ path: route }, named));
+          const named = (c: Properties) => c.element_id || Object.keys(c.dataset as Bag).some((k) => (c.dataset as Bag)[k] != null);
+          // A component's re-emitted event reaches the app's binding on the component: it names
+          // the app's element, where a library's inner elements carry data-* of their own.
+          const chosen = g.filter((c) => reemitted.has(c) && named(c))[0] || g.filter(named)[0] || g[0];
+          if (!g.some((c) => 'wtIgnore' in (c.dataset as Bag)) && !cap.excluded(route)) tracker.track('$tap', Object.assign({ path: route }, chosen, { type: g[0].type }));
         }),
       );
     },
