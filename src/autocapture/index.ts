@@ -1,4 +1,5 @@
 import { launchOptions } from '../platform/launch';
+import { addNativeFlows } from '../platform/native-flow';
 import type { FullTracker } from '../tracker';
 import type { EventMap } from '../types';
 import type { Bag } from './hook';
@@ -49,7 +50,8 @@ export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap:
     cap.sharer = tracker.getAnonymousId().slice(0, 12);
     cap.depth = ((props.share_depth as number) || 0) + 1;
     if (on.patchGlobals) patchGlobals(wraps, internals.log);
-    // Registered first, so that every listener of the hide knows whether a native flow caused it.
+    if (!platform.flow) addNativeFlows(platform);
+    // Registered before the app events, so that they know whether a native flow caused the hide.
     platform.onAppHide(() => (cap.away = platform.flow && platform.flow()));
     if (!on.app) return;
     let shownAt = Date.now();

@@ -1,4 +1,5 @@
 /* Part of the platform adapter: which of WeChat's native full-screen flows the user is in. */
+import type { Platform } from './types';
 
 /**
  * The wx APIs whose native screen (image viewer, pickers, camera, payment, map, settings)
@@ -16,6 +17,20 @@ const APIS = 'previewImage previewMedia chooseImage chooseMedia chooseVideo choo
 const OPEN_MS = 10_000;
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+declare const wx: { [api: string]: unknown };
+
+/**
+ * Gives the platform its `flow()`, watching WeChat's `wx`: what auto-capture needs, so an app that
+ * imports only the core does not carry it.
+ */
+export function addNativeFlows(platform: Platform): void {
+  try {
+    platform.flow = watchFlows(wx, platform.onAppHide, platform.onAppShow);
+  } catch (e) {
+    // No wx here: no native flows either.
+  }
+}
 
 /**
  * Replaces each flow API of `w` with a function that notes the API's name and the time, then calls

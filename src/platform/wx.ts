@@ -2,7 +2,6 @@ import type { BatchContext } from '../types';
 import type { HttpResult, Platform } from './types';
 import { VERSION } from '../version';
 import { topPage } from './pages';
-import { watchFlows } from './native-flow';
 
 /* The only module that touches `wx`. Public APIs only: no private globals. */
 
@@ -62,8 +61,6 @@ export function createWxPlatform(): Platform {
   let network: string | undefined;
   let ctx: BatchContext | undefined;
   const call = (api: keyof Wx, ...args: unknown[]) => attempt(() => (w[api] as (...a: unknown[]) => Info)(...args));
-  // Its hide and show listeners come first, so every later listener of a hide knows the flow.
-  const flow = watchFlows(w as unknown as { [api: string]: unknown }, (l) => call('onAppHide', l), (l) => call('onAppShow', l));
 
   return {
     read(key) {
@@ -121,6 +118,5 @@ export function createWxPlatform(): Platform {
     },
     onAppShow: (listener) => call('onAppShow', listener),
     onAppHide: (listener) => call('onAppHide', listener),
-    flow,
   };
 }

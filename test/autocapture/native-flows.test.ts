@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { createWxPlatform } from '../../src/platform/wx';
+import { addNativeFlows } from '../../src/platform/native-flow';
 import type { Platform } from '../../src/platform/types';
 import { createRuntime, FLOW_APIS, mp, type NativeFlowOptions, type SimProcess } from '../sim';
 import { forbidGlobalReplacement } from '../sim/plugins';
@@ -32,6 +33,7 @@ function boot(opts: { nativeFlows?: NativeFlowOptions; before?: (p: SimProcess) 
   const p = rt.start();
   opts.before?.(p);
   const platform: Platform = createWxPlatform();
+  addNativeFlows(platform);
   const seen: string[] = [];
   const at = (where: string) => seen.push(`${where} ${platform.flow!() ?? '-'}`);
   for (const route of [HOME, CART]) {
@@ -227,6 +229,7 @@ describe('platform.flow(): the native flow the user is in', () => {
   it('two trackers (two platforms on one wx) both see the flow', async () => {
     const { p, platform } = boot();
     const second = createWxPlatform();
+    addNativeFlows(second);
     call(p, 'openDocument', { filePath: 'wxfile://tmp/f.pdf' });
     expect([platform.flow!(), second.flow!()]).toEqual(['openDocument', 'openDocument']);
     await suite.clock.advance(0);
