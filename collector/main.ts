@@ -1,5 +1,6 @@
 /**
  * npm run collector -- [--host 127.0.0.1] [--port 8787] [--db .tmp/collector/events.duckdb] [--max-body 1048576]
+ *                      [--token T | --insecure] [--allow-host NAME]... [--rate-limit 100] [--rate-limit-loopback]
  * npm run report    -- [--db FILE | --url http://127.0.0.1:8787] [--json]
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,12 @@ export const DEFAULT_DB = '.tmp/collector/events.duckdb';
 
 const USAGE = `usage:
   npm run collector -- [--host 127.0.0.1] [--port 8787] [--db ${DEFAULT_DB}] [--max-body 1048576]
+                       [--token T | --insecure] [--allow-host NAME]... [--rate-limit 100] [--rate-limit-loopback]
+    --token     required on every request (Authorization: Bearer T; the live view: open /?token=T);
+                needed to listen beyond loopback (also WETRACK_COLLECTOR_TOKEN)
+    --insecure  listen beyond loopback without a token
+    --allow-host  another name the collector answers to in the Host header ('*': any)
+    --rate-limit  requests per second per client address (0: off); loopback only with --rate-limit-loopback
   npm run report -- [--db ${DEFAULT_DB} | --url http://127.0.0.1:8787] [--json]`;
 
 async function main() {
@@ -24,6 +31,11 @@ async function main() {
       port: { type: 'string', default: process.env.WETRACK_COLLECTOR_PORT ?? '8787' },
       db: { type: 'string', default: DEFAULT_DB },
       'max-body': { type: 'string', default: String(1024 * 1024) },
+      token: { type: 'string', default: process.env.WETRACK_COLLECTOR_TOKEN },
+      insecure: { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true, default: [] },
+      'rate-limit': { type: 'string', default: '100' },
+      'rate-limit-loopback': { type: 'boolean', default: false },
       url: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -33,7 +45,17 @@ async function main() {
 
   if (command === 'serve') {
     mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
-    const c = await startCollector({ host: values.host, port: Number(values.port), db: values.db, maxBodyBytes: Number(values['max-body']) });
+    const perSecond = Number(values['rate-limit']);
+    const c = await startCollector({
+      host: values.host,
+      port: Number(values.port),
+      db: values.db,
+      maxBodyBytes: Number(values['max-body']),
+      token: values.token,
+      insecure: values.insecure,
+      allowedHosts: values['allow-host'],
+      rateLimit: perSecond > 0 ? { perSecond, loopback: values['rate-limit-loopback'] } : false,
+    });
     console.log(`wetrack collector\n  SDK serverUrl  ${c.url}\n  live view      ${c.liveUrl}\n  database       ${path.resolve(values.db)}\n  report         npm run report -- --url ${c.liveUrl.replace(/\/$/, '')}`);
     const stop = async () => {
       await c.close();
@@ -47,7 +69,7 @@ async function main() {
   if (command === 'report') {
     let report: Report;
     if (values.url) {
-      const res = await fetch(values.url.replace(/\/$/, '') + '/api/report');
+      const res = await fetch(values.url.replace(/\/$/, '') + '/api/report', values.token ? { headers: { authorization: `Bearer ${values.token}` } } : {});
       if (!res.ok) throw new Error(`${values.url} answered ${res.status}`);
       report = (await res.json()) as Report;
     } else {

@@ -1,6 +1,7 @@
 /**
  * The report: what operators read and QA checks against the script. All figures are SQL over the
- * events and batches tables (store.ts).
+ * events and batches tables (store.ts). Counts and sums come back as DOUBLE: a sum of 64-bit
+ * columns is a 128-bit integer in DuckDB, and no cast to a 32-bit type may fail on accepted data.
  *
  * - PV and UV per page: $page_view events by `path`; UV = distinct anonymous ids.
  * - Exposures, taps and CTR per slot: $exposure and $tap events by `slot`; CTR = taps / exposures.
@@ -39,13 +40,13 @@ export interface Report {
 export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNNEL): Promise<Report> {
   return store.query(async (s) => {
     const [totals] = await s.rows<Report['totals']>(`
-      SELECT (SELECT count(*) FROM events)::INTEGER AS events,
-             (SELECT count(DISTINCT anonymous_id) FROM events)::INTEGER AS installs,
-             (SELECT count(DISTINCT user_id) FROM events)::INTEGER AS users,
-             (SELECT count(DISTINCT session_id) FROM events)::INTEGER AS sessions,
-             (SELECT count(*) FROM batches WHERE status < 300)::INTEGER AS batches`);
+      SELECT (SELECT count(*) FROM events)::DOUBLE AS events,
+             (SELECT count(DISTINCT anonymous_id) FROM events)::DOUBLE AS installs,
+             (SELECT count(DISTINCT user_id) FROM events)::DOUBLE AS users,
+             (SELECT count(DISTINCT session_id) FROM events)::DOUBLE AS sessions,
+             (SELECT count(*) FROM batches WHERE status < 300)::DOUBLE AS batches`);
     const pages = await s.rows<Report['pages'][number]>(`
-      SELECT path AS page, count(*)::INTEGER AS pv, count(DISTINCT anonymous_id)::INTEGER AS uv
+      SELECT path AS page, count(*)::DOUBLE AS pv, count(DISTINCT anonymous_id)::DOUBLE AS uv
       FROM events WHERE name = '$page_view' AND path IS NOT NULL GROUP BY path ORDER BY pv DESC, page`);
     const slots = await s.rows<SlotRow>(SLOTS_SQL);
 
@@ -58,20 +59,20 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
     });
     const params = funnel.flatMap((f) => (f.path ? [f.name, f.path] : [f.name]));
     const [counts] = await s.rows<Record<string, number>>(
-      `WITH ${ctes.join(',\n')} SELECT ${funnel.map((_, i) => `(SELECT count(*) FROM s${i})::INTEGER AS n${i}`).join(', ')}`,
+      `WITH ${ctes.join(',\n')} SELECT ${funnel.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`,
       params,
     );
     const steps = funnel.map((f, i) => ({ step: f.label, sessions: counts![`n${i}`]! }));
     const funnelRows = steps.map((st, i) => ({ ...st, conversion: i === 0 ? null : steps[i - 1]!.sessions ? st.sessions / steps[i - 1]!.sessions : null }));
 
-    const names = await s.rows<Report['names'][number]>(`SELECT name, count(*)::INTEGER AS events FROM events GROUP BY name ORDER BY events DESC, name`);
+    const names = await s.rows<Report['names'][number]>(`SELECT name, count(*)::DOUBLE AS events FROM events GROUP BY name ORDER BY events DESC, name`);
     const [gaps] = await s.rows<{ gaps: number; missing: number; installs: number }>(`
       WITH s AS (SELECT anonymous_id, seq, lag(seq) OVER (PARTITION BY anonymous_id ORDER BY seq) AS prev FROM events)
-      SELECT count(*)::INTEGER AS gaps, coalesce(sum(seq - prev - 1), 0)::INTEGER AS missing, count(DISTINCT anonymous_id)::INTEGER AS installs
+      SELECT count(*)::DOUBLE AS gaps, coalesce(sum(seq - prev - 1), 0)::DOUBLE AS missing, count(DISTINCT anonymous_id)::DOUBLE AS installs
       FROM s WHERE seq > prev + 1`);
     const [b] = await s.rows<{ duplicates: number; dropped: number; rejected: number }>(`
-      SELECT coalesce(sum(duplicates), 0)::INTEGER AS duplicates, coalesce(sum(dropped), 0)::INTEGER AS dropped,
-             count(*) FILTER (WHERE status >= 400)::INTEGER AS rejected FROM batches`);
+      SELECT coalesce(sum(duplicates), 0)::DOUBLE AS duplicates, coalesce(sum(dropped), 0)::DOUBLE AS dropped,
+             count(*) FILTER (WHERE status >= 400)::DOUBLE AS rejected FROM batches`);
     return {
       totals: totals!,
       pages,

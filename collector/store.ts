@@ -9,10 +9,12 @@
  *   batches  one row per request: arrival, status answered, events / stored / duplicates, `dropped`
  *            on the phone, the batch context, the error of a rejected one, warnings.
  *
- * Ingestion is serialised: one batch at a time, in one transaction (its new events and its row in
- * batches, through DuckDB's appender, much faster than INSERT for small batches). Besides storing, it keeps per
- * anonymous id the highest seq seen, so a jump (a gap) or a late arrival filling one is reported as
- * it happens; the report counts the gaps still open from the table itself.
+ * Ingestion is serialised: the batches waiting are written together, in arrival order, in one
+ * transaction (group commit: their events through DuckDB's appender into a temporary staging table,
+ * then INSERT OR IGNORE into events, and their rows in batches); a batch the store refuses is
+ * retried alone so that it fails alone. Besides storing, it keeps per anonymous id the highest seq
+ * seen, so a jump (a gap) or a late arrival filling one is reported as it happens; the report counts
+ * the gaps still open from the table itself.
  */
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Problem, WireBatch } from './validate';
@@ -43,11 +45,11 @@ CREATE TABLE IF NOT EXISTS batches (
   sent_at_ms BIGINT,
   remote VARCHAR,
   status SMALLINT NOT NULL,
-  bytes INTEGER,
+  bytes BIGINT,
   events INTEGER NOT NULL,
   stored INTEGER NOT NULL,
   duplicates INTEGER NOT NULL,
-  dropped INTEGER NOT NULL,
+  dropped BIGINT NOT NULL,
   context JSON,
   error VARCHAR,
   warnings JSON
@@ -68,9 +70,24 @@ export interface EventRow {
   page: string | null;
   path: string | null;
   slot: string | null;
-  properties: Record<string, unknown>;
+  /** null in lists when the properties are over PREVIEW_BYTES as JSON: fetch the event alone for them. */
+  properties: Record<string, unknown> | null;
+  /** Size of the properties as JSON, in UTF-8 bytes. */
+  properties_bytes: number;
   warnings: string[] | null;
   batch_id: number;
+}
+
+/**
+ * Lists (the API, the event stream) carry properties up to this size: one event may hold a 1 MB
+ * value and a list 2,000 events, and the live view renders what it gets.
+ */
+export const PREVIEW_BYTES = 4096;
+
+/** A stored row as a list shows it: properties as JSON text, or null past PREVIEW_BYTES. */
+export function listJson(r: EventRow, propertiesJson: string): string {
+  const { properties, ...rest } = r;
+  return JSON.stringify(rest).slice(0, -1) + ',"properties":' + (r.properties_bytes <= PREVIEW_BYTES ? propertiesJson : 'null') + '}';
 }
 
 export interface SeqNotice {
@@ -83,6 +100,8 @@ export interface SeqNotice {
 export interface IngestResult {
   batchId: number;
   stored: EventRow[];
+  /** The properties of each stored row as JSON, in the same order. */
+  storedJson: string[];
   duplicates: number;
   notices: SeqNotice[];
 }
@@ -105,8 +124,8 @@ export interface SlotRow {
 /** Exposures, taps and CTR (taps / exposures) per slot, for the live view and the report. */
 export const SLOTS_SQL = `
   SELECT slot,
-         count(*) FILTER (WHERE name = '$exposure')::INTEGER AS exposures,
-         count(*) FILTER (WHERE name = '$tap')::INTEGER AS taps,
+         count(*) FILTER (WHERE name = '$exposure')::DOUBLE AS exposures,
+         count(*) FILTER (WHERE name = '$tap')::DOUBLE AS taps,
          CASE WHEN count(*) FILTER (WHERE name = '$exposure') = 0 THEN NULL
               ELSE count(*) FILTER (WHERE name = '$tap') / count(*) FILTER (WHERE name = '$exposure') END AS ctr
   FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap')
@@ -114,8 +133,33 @@ export const SLOTS_SQL = `
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+const EVENT_COLUMNS = `id, seq::DOUBLE AS seq, name, time_ms::DOUBLE AS time_ms, server_time_ms::DOUBLE AS server_time_ms, received_at_ms::DOUBLE AS received_at_ms,
+  anonymous_id, user_id, session_id, page, path, slot, strlen(properties::VARCHAR)::DOUBLE AS properties_bytes, warnings::VARCHAR AS warnings, batch_id::DOUBLE AS batch_id`;
+const toRow = (r: Record<string, unknown>) => ({ ...r, properties: r.properties == null ? null : JSON.parse(r.properties as string), warnings: r.warnings ? JSON.parse(r.warnings as string) : null }) as EventRow;
+
+export interface IngestMeta {
+  receivedAt: number;
+  remote: string;
+  bytes: number;
+  warnings: Problem[];
+  eventWarnings: Map<number, string[]>;
+}
+
+interface Waiting {
+  batch: WireBatch;
+  meta: IngestMeta;
+  resolve(r: IngestResult): void;
+  reject(e: unknown): void;
+}
+
+/** At most this many events in one group commit. */
+const MAX_GROUP_EVENTS = 10_000;
+
 export class Store {
   private chain: Promise<unknown> = Promise.resolve();
+  private waiting: Waiting[] = [];
+  private waitingEvents = 0;
+  private flushQueued = false;
   private nextBatch = 1;
   private readonly maxSeq = new Map<string, number>();
 
@@ -128,11 +172,23 @@ export class Store {
 
   /** Opens (or creates) the database file; read-only opens share the file with other readers only. */
   static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
-    const instance = await DuckDBInstance.create(file, { threads: '1', ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+    // The write-ahead log is folded into the file (a checkpoint) when it reaches checkpoint_threshold,
+    // inside the commit that crossed it. At the default 16 MB that is a 0.2 s stall every second or
+    // so under full load (p99 latency 330 ms); at 256 MB one stall of about 1.5 s every 40 s or so
+    // (BENCHMARKS.md, "Collector ingest"), and a restart after a crash replays at most that much log.
+    const instance = await DuckDBInstance.create(file, { threads: '1', checkpoint_threshold: '256MB', ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
     const db = await instance.connect();
     const store = new Store(file, instance, db, !!opts.readOnly);
-    if (!opts.readOnly) await db.run(SCHEMA);
-    const [b] = await store.rows<{ n: number }>('SELECT coalesce(max(batch_id), 0)::INTEGER AS n FROM batches');
+    if (!opts.readOnly) {
+      await db.run(SCHEMA);
+      await db.run('CREATE TEMP TABLE staging AS SELECT * FROM events LIMIT 0');
+      // Files made before these columns were 64-bit: `dropped` is a count from the phone, any safe integer.
+      for (const col of ['dropped', 'bytes']) {
+        const [t] = await store.rows<{ t: string }>(`SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'batches' AND column_name = '${col}'`);
+        if (t?.t === 'INTEGER') await db.run(`ALTER TABLE batches ALTER ${col} TYPE BIGINT`);
+      }
+    }
+    const [b] = await store.rows<{ n: number }>('SELECT coalesce(max(batch_id), 0)::DOUBLE AS n FROM batches');
     store.nextBatch = (b?.n ?? 0) + 1;
     for (const r of await store.rows<{ a: string; s: number }>('SELECT anonymous_id AS a, max(seq)::DOUBLE AS s FROM events GROUP BY 1')) store.maxSeq.set(r.a, r.s);
     return store;
@@ -151,19 +207,62 @@ export class Store {
     return p;
   }
 
-  /** Stores a valid batch: new events once, duplicates counted and left out. */
-  ingest(batch: WireBatch, meta: { receivedAt: number; remote: string; bytes: number; warnings: Problem[]; eventWarnings: Map<number, string[]> }): Promise<IngestResult> {
-    return this.serial(async () => {
+  /**
+   * Stores a valid batch: new events once, duplicates counted and left out. Batches that arrive
+   * while the database is busy wait and are written together, in arrival order, in one transaction
+   * (group commit): a commit costs about the same for 20 events as for 2,000, so under load the
+   * collector stores more per commit instead of queueing commits.
+   */
+  ingest(batch: WireBatch, meta: IngestMeta): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, meta, resolve, reject });
+      this.waitingEvents += batch.events.length;
+      if (!this.flushQueued) this.queueFlush();
+    });
+  }
+
+  private queueFlush() {
+    this.flushQueued = true;
+    void this.serial(() => this.flush());
+  }
+
+  private async flush() {
+    this.flushQueued = false;
+    let take = 0;
+    for (let n = 0; take < this.waiting.length && (take === 0 || n + this.waiting[take]!.batch.events.length <= MAX_GROUP_EVENTS); take++) n += this.waiting[take]!.batch.events.length;
+    const group = this.waiting.splice(0, take);
+    for (const g of group) this.waitingEvents -= g.batch.events.length;
+    if (this.waiting.length) this.queueFlush();
+    try {
+      const results = await this.write(group);
+      group.forEach((g, i) => g.resolve(results[i]!));
+    } catch (e) {
+      if (group.length === 1) return group[0]!.reject(e);
+      // One batch the store refused must not fail the others: each again, alone.
+      for (const g of group) await this.write([g]).then(([r]) => g.resolve(r!), g.reject);
+    }
+  }
+
+  /** Events waiting to be written (the server answers 503 past a bound, rather than queueing without end). */
+  get backlog(): number {
+    return this.waitingEvents;
+  }
+
+  /** Writes batches in one transaction; events already stored (by id, also earlier in the group) are duplicates. */
+  private async write(group: Waiting[]): Promise<IngestResult[]> {
+    const seen = new Set<string>();
+    const prepared = group.map(({ batch, meta }) => {
       const batchId = this.nextBatch++;
       const skew = meta.receivedAt - batch.sentAt;
-      const seen = new Set<string>();
       const rows: EventRow[] = [];
+      const json: string[] = [];
       batch.events.forEach((e, i) => {
         if (seen.has(e.id)) return;
         seen.add(e.id);
         const p = e.properties;
-        const w = meta.eventWarnings.get(i) ?? null;
-        const row: EventRow = {
+        const text = JSON.stringify(p);
+        json.push(text);
+        rows.push({
           id: e.id,
           seq: e.seq,
           name: e.name,
@@ -175,32 +274,41 @@ export class Store {
           session_id: e.sessionId,
           page: e.page ?? null,
           path: str(p.path),
-          slot: p.slot == null ? null : String(p.slot),
+          // A slot is a string, or a number written in digits; an object would be "[object Object]".
+          slot: typeof p.slot === 'string' ? p.slot : typeof p.slot === 'number' ? String(p.slot) : null,
           properties: p,
-          warnings: w,
+          properties_bytes: Buffer.byteLength(text),
+          warnings: meta.eventWarnings.get(i) ?? null,
           batch_id: batchId,
-        };
-        rows.push(row);
+        });
       });
-      await this.db.run('BEGIN TRANSACTION');
-      try {
-        // The primary key keeps duplicates out in any case; asking first lets the appender write only
-        // new rows (an appender that hits the key fails whole) and tells how many were duplicates.
-        const ids = rows.map((r) => r.id);
-        const known = new Set((await this.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids)).map((r) => r.id));
-        const stored = rows.filter((r) => !known.has(r.id));
-        const duplicates = batch.events.length - stored.length;
-        await this.appendRows('events', stored.map((r) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, JSON.stringify(r.properties), r.warnings && JSON.stringify(r.warnings), batchId, str(batch.context.appVersion), str(batch.context.platform)]));
-        await this.appendRows('batches', [
-          [batchId, meta.receivedAt, batch.sentAt, meta.remote, 200, meta.bytes, batch.events.length, stored.length, duplicates, batch.dropped ?? 0, JSON.stringify(batch.context), null, meta.warnings.length ? JSON.stringify(meta.warnings) : null],
-        ]);
-        await this.db.run('COMMIT');
-        return { batchId, stored, duplicates, notices: this.seqNotices(stored) };
-      } catch (e) {
-        await this.db.run('ROLLBACK');
-        throw e;
-      }
+      return { batch, meta, batchId, rows, json };
     });
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      // Staged first, then moved with INSERT OR IGNORE: the primary key decides what is new, in one
+      // statement, and RETURNING tells which ids were stored (an appender that hits the key fails whole).
+      await this.appendRows(
+        'staging',
+        prepared.flatMap(({ batch, rows, json }) => rows.map((r, i) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, json[i]!, r.warnings && JSON.stringify(r.warnings), r.batch_id, str(batch.context.appVersion), str(batch.context.platform)])),
+      );
+      const stored = new Set((await this.rows<{ id: string }>('INSERT OR IGNORE INTO events SELECT * FROM staging RETURNING id')).map((r) => r.id));
+      await this.db.run('DELETE FROM staging');
+      const results = prepared.map(({ batch, batchId, rows, json }) => {
+        const kept = rows.flatMap((r, i) => (stored.has(r.id) ? [i] : []));
+        return { batchId, stored: kept.map((i) => rows[i]!), storedJson: kept.map((i) => json[i]!), duplicates: batch.events.length - kept.length, notices: [] as SeqNotice[] };
+      });
+      await this.appendRows(
+        'batches',
+        prepared.map(({ batch, meta, batchId }, i) => [batchId, meta.receivedAt, batch.sentAt, meta.remote, 200, meta.bytes, batch.events.length, results[i]!.stored.length, results[i]!.duplicates, batch.dropped ?? 0, JSON.stringify(batch.context), null, meta.warnings.length ? JSON.stringify(meta.warnings) : null]),
+      );
+      await this.db.run('COMMIT');
+      for (const r of results) r.notices = this.seqNotices(r.stored);
+      return results;
+    } catch (e) {
+      await this.db.run('ROLLBACK');
+      throw e;
+    }
   }
 
   /**
@@ -208,13 +316,16 @@ export class Store {
    * is cleared and closed here: left open, it would flush again later, inside another transaction.
    */
   private async appendRows(table: string, rows: (string | number | null)[][]): Promise<void> {
-    const a = await this.db.createAppender(table);
+    if (!rows.length) return;
+    // The staging table is a temporary one: catalog temp, schema main.
+    const a = table === 'staging' ? await this.db.createAppender(table, 'main', 'temp') : await this.db.createAppender(table);
     try {
+      const types = Array.from({ length: a.columnCount }, (_, i) => a.columnType(i).typeId);
       for (const row of rows) {
         row.forEach((v, i) => {
           if (v === null) return a.appendNull();
           if (typeof v === 'string') return a.appendVarchar(v);
-          const type = a.columnType(i).typeId;
+          const type = types[i];
           if (type === DuckDBTypeId.BIGINT) a.appendBigInt(BigInt(v));
           else if (type === DuckDBTypeId.INTEGER) a.appendInteger(v);
           else if (type === DuckDBTypeId.SMALLINT) a.appendSmallInt(v);
@@ -260,7 +371,7 @@ export class Store {
     return out;
   }
 
-  /** The newest events first, filtered. */
+  /** The newest events first, filtered; properties over PREVIEW_BYTES are left out (null). */
   events(f: EventFilter = {}): Promise<EventRow[]> {
     const where: string[] = [];
     const values: DuckDBValue[] = [];
@@ -270,14 +381,18 @@ export class Store {
     const limit = Math.max(1, Math.min(2000, Math.floor(f.limit ?? 200)));
     return this.serial(async () => {
       const rows = await this.rows<Record<string, unknown>>(
-        `SELECT id, seq::DOUBLE AS seq, name, time_ms::DOUBLE AS time_ms, server_time_ms::DOUBLE AS server_time_ms, received_at_ms::DOUBLE AS received_at_ms,
-                anonymous_id, user_id, session_id, page, path, slot, properties::VARCHAR AS properties, warnings::VARCHAR AS warnings, batch_id::DOUBLE AS batch_id
+        `SELECT ${EVENT_COLUMNS}, CASE WHEN strlen(properties::VARCHAR) <= ${PREVIEW_BYTES} THEN properties::VARCHAR END AS properties
          FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
          ORDER BY batch_id DESC, seq DESC LIMIT ${limit}`,
         values,
       );
-      return rows.map((r) => ({ ...r, properties: JSON.parse((r.properties as string) || '{}'), warnings: r.warnings ? JSON.parse(r.warnings as string) : null }) as EventRow);
+      return rows.map(toRow);
     });
+  }
+
+  /** One event with all its properties, or undefined. */
+  event(id: string): Promise<EventRow | undefined> {
+    return this.serial(async () => (await this.rows<Record<string, unknown>>(`SELECT ${EVENT_COLUMNS}, properties::VARCHAR AS properties FROM events WHERE id = ?`, [id])).map(toRow)[0]);
   }
 
   /** Exposures, taps and CTR (taps / exposures) per slot. */

@@ -3,12 +3,23 @@ import type { MaskOptions } from './types';
 
 const DEFAULT_KEYS = /password|passwd|pwd|token|secret|authorization|cookie|id_?card/i;
 
-// Digit runs are bounded by hand: lookbehind is missing on older iOS engines.
-const DIGITS = /(^|[^\dA-Za-z])(\d{11,19}[Xx]?)(?![\dA-Za-z])/g;
-const POSSIBLE = /@|\d{11}/;
-const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-// Region, birth date from 1900, sequence, check character.
-const ID = /^\d{6}(19|20)\d{2}[01]\d[0-3]\d{4}[\dXx]$/;
+// A run of digits, or one in the groups people write (138 1234 5678, +86-138-1234-5678, 110105
+// 19491231 002X, 6222 0212 3456 7890 128), not inside a longer run: a mobile with its +86, 0086 or
+// 86; a resident id (18 or 15 digits); a bank card (the shapes only: tag() decides). Full-width
+// digits, plus, dash and the ideographic space count as theirs. Letters may touch it (uid13812345678), a decimal point may not
+// (0.13812345678). The group before it is kept: lookbehind is missing on older iOS engines.
+// First, and left as they are: runs of 24 letters and digits or more, machine ids and hashes (the
+// SDK's own 32-hex ids, md5, sha1), where digits that look like a number are chance.
+const DIGITS =
+  /[^\d０-９A-Za-z]?[\d０-９A-Za-z]{24,}|(^|[^\d０-９.]|[^\d０-９]\.)((?:[+＋]|[0０]{2})?(?:[8８][6６][ 　\-－]?)?[\d０-９]{3}[ 　\-－]?[\d０-９]{4}[ 　\-－]?[\d０-９]{4}|[\d０-９]{6}[ 　\-－]?[\d０-９]{6}(?:[\d０-９]{2})?[ 　\-－]?[\d０-９]{3}[\d０-９Xx]?|[\d０-９]{4}(?:[ 　\-－]?[\d０-９]{4}){3}(?:[ 　\-－]?[\d０-９]{1,3})?)(?![\d０-９])/g;
+// Letters of an address: ASCII word characters and any beyond Latin-1 (张三@例子.中国, full-width
+// letters and digits), but not CJK punctuation (U+3000–303F, full-width ：，（), which ends the
+// sentence around it. The last label does not start with a digit (pkg@1.2.3 is a version), and
+// icon@2x.png is an image.
+const L = '[\\w\\u00c0-\\u2fff\\u3040-\\ufeff\\uff10-\\uff19\\uff21-\\uff3a\\uff41-\\uff5a\\uff66-\\uffef-]+';
+const EMAIL = RegExp('[.+' + L.slice(1, -2) + ']+[@＠](?!\\dx\\.)' + L + '([.．]' + L + ')*[.．](?![\\d０-９])' + L, 'g');
+// Region (first digit 1-8), birth date (18 digits: with the century, then a check character), sequence.
+const ID = /^[1-8]\d{5}((18|19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dX]|\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3})$/i;
 
 function luhn(s: string): boolean {
   let sum = 0;
@@ -16,11 +27,11 @@ function luhn(s: string): boolean {
   return sum % 10 == 0;
 }
 
-/** The tag for a run of digits that is personal data: mainland mobile, resident id, bank card. */
+/** The tag for digits (separators removed) that are personal data: mainland mobile, resident id, bank card (Visa to UnionPay: 3-6). */
 function tag(d: string): string | undefined {
-  if (/^(86)?1[3-9]\d{9}$/.test(d)) return '[phone]';
+  if (/^(00)?(86)?1[3-9]\d{9}$/.test(d)) return '[phone]';
   if (ID.test(d)) return '[id]';
-  if (/^\d{16,19}$/.test(d) && luhn(d)) return '[card]';
+  if (/^[3-6]\d{15,18}$/.test(d) && luhn(d)) return '[card]';
 }
 
 export interface Masker {
@@ -42,8 +53,15 @@ export function createMasker(options: MaskOptions | false | undefined): Masker {
   const on = options !== false && o.patterns !== false;
   return {
     key: (k) => keys.test(k),
-    // Most values have neither an @ nor a long digit run: one cheap test spares them the replacing.
-    text: (s) => (on && POSSIBLE.test(s) ? s.replace(EMAIL, '[email]').replace(DIGITS, (m, pre: string, d: string) => (tag(d) ? pre + tag(d) : m)) : s),
+    // Most values have neither an @ nor three digits: one cheap test spares them the rest.
+    text: (s) =>
+      on && /[@＠]|[\d０-９]{3}/.test(s)
+        ? s.replace(EMAIL, '[email]').replace(DIGITS, (m, pre: string, d?: string) => {
+            // Full-width digits as ASCII (a number in replace's answer becomes its digits), separators out.
+            const t = d && tag(d.replace(/[^\dXx０-９]/g, '').replace(/[０-９]/g, (c) => c.charCodeAt(0) - 65296 + ''));
+            return t ? pre + t : m;
+          })
+        : s,
     number: (n) => (on && Number.isInteger(n) && tag(String(n))) || n,
   };
 }

@@ -61,7 +61,8 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
       }
       path.pop();
       // Arrays keep their positions: a dropped element becomes null, as JSON does.
-      if (arr || y !== undefined) out[k] = y === undefined ? null : y;
+      // Keys are masked like values: { "13812345678": true } must not carry the number either.
+      if (arr || y !== undefined) out[arr ? k : mask.text(k)] = y === undefined ? null : y;
     }
     seen.pop();
     return out;

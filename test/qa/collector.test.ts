@@ -162,9 +162,9 @@ describe('collector', () => {
 });
 
 describe('collector binding', () => {
-  it('warns loudly when it listens anywhere but 127.0.0.1', async () => {
+  it('warns loudly when it listens anywhere but 127.0.0.1 (here forced without a token: test/collector/access.test.ts has the rest)', async () => {
     const said: string[] = [];
-    const open = await startCollector({ host: '0.0.0.0', port: 0, db: path.join(dir, 'open.duckdb'), log: { info: () => {}, warn: (m) => said.push(m) } });
+    const open = await startCollector({ host: '0.0.0.0', port: 0, insecure: true, db: path.join(dir, 'open.duckdb'), log: { info: () => {}, warn: (m) => said.push(m) } });
     await open.close();
     expect(said.join('\n')).toMatch(/WARNING: the collector listens on 0\.0\.0\.0:\d+, not on 127\.0\.0\.1[\s\S]*no authentication/);
     expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/batch$/);
