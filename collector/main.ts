@@ -1,11 +1,14 @@
 /**
  * npm run collector -- [--host 127.0.0.1] [--port 8787] [--db .tmp/collector/events.duckdb] [--max-body 1048576]
  *                      [--token T | --insecure] [--allow-host NAME]... [--rate-limit 100] [--rate-limit-loopback]
- * npm run report    -- [--db FILE | --url http://127.0.0.1:8787] [--json]
+ *                      [--plan tracking-plan.json]
+ * npm run report    -- [--db FILE | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatErrors, loadPlan } from '../plan/load';
+import type { TrackingPlanFile } from '../src/plan/shape';
 import { buildReport, formatReport, type Report } from './report';
 import { startCollector } from './server';
 import { Store } from './store';
@@ -20,7 +23,10 @@ const USAGE = `usage:
     --insecure  listen beyond loopback without a token
     --allow-host  another name the collector answers to in the Host header ('*': any)
     --rate-limit  requests per second per client address (0: off); loopback only with --rate-limit-loopback
-  npm run report -- [--db ${DEFAULT_DB} | --url http://127.0.0.1:8787] [--json]`;
+    --plan      check every event against this tracking plan: violations are stored with the event
+                (never refused), shown in the live view, counted in the report with the plan's coverage
+  npm run report -- [--db ${DEFAULT_DB} | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
+    --plan      (with --db) the plan's coverage; from --url, the collector's own plan is used`;
 
 async function main() {
   const [command = 'serve', ...rest] = process.argv.slice(2);
@@ -37,11 +43,18 @@ async function main() {
       'rate-limit': { type: 'string', default: '100' },
       'rate-limit-loopback': { type: 'boolean', default: false },
       url: { type: 'string' },
+      plan: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return console.log(USAGE);
+  let plan: TrackingPlanFile | undefined;
+  if (values.plan) {
+    const loaded = loadPlan(values.plan);
+    if (!loaded.plan) throw new Error(`the tracking plan has errors:\n${formatErrors(loaded)}`);
+    plan = loaded.plan;
+  }
 
   if (command === 'serve') {
     mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
@@ -55,8 +68,9 @@ async function main() {
       insecure: values.insecure,
       allowedHosts: values['allow-host'],
       rateLimit: perSecond > 0 ? { perSecond, loopback: values['rate-limit-loopback'] } : false,
+      plan,
     });
-    console.log(`wetrack collector\n  SDK serverUrl  ${c.url}\n  live view      ${c.liveUrl}\n  database       ${path.resolve(values.db)}\n  report         npm run report -- --url ${c.liveUrl.replace(/\/$/, '')}`);
+    console.log(`wetrack collector\n  SDK serverUrl  ${c.url}\n  live view      ${c.liveUrl}\n  database       ${path.resolve(values.db)}\n  report         npm run report -- --url ${c.liveUrl.replace(/\/$/, '')}${plan ? `\n  tracking plan  ${path.resolve(values.plan!)} (${Object.keys(plan.events).length} events)` : ''}`);
     const stop = async () => {
       await c.close();
       process.exit(0);
@@ -79,8 +93,11 @@ async function main() {
       } catch (e) {
         throw new Error(`cannot open ${values.db} (${(e as Error).message.split('\n')[0]}). While the collector runs it holds the file: use --url http://127.0.0.1:8787`);
       }
-      report = await buildReport(store);
-      await store.close();
+      try {
+        report = await buildReport(store, undefined, plan);
+      } finally {
+        await store.close();
+      }
     }
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return;

@@ -10,7 +10,10 @@
  *   pay_success. Step conversion = sessions at the step / sessions at the step before.
  * - Events per name; duplicates dropped (events received again, by id); seq gaps (per anonymous id,
  *   seqs missing between two that arrived); events the phones reported as dropped; refused requests.
+ * - With a tracking plan: its coverage (coverage.ts), under `plan`.
  */
+import type { TrackingPlanFile } from '../src/plan/shape';
+import { buildCoverage, formatCoverage, type PlanCoverage } from './coverage';
 import { SLOTS_SQL, type SlotRow, type Store } from './store';
 
 export interface FunnelStep {
@@ -35,10 +38,16 @@ export interface Report {
   funnel: { step: string; sessions: number; conversion: number | null }[];
   names: { name: string; events: number }[];
   quality: { duplicates: number; gaps: number; missing: number; installsWithGaps: number; droppedOnPhone: number; rejected: number };
+  /** The tracking plan's coverage, when the collector (or the report) was given one. */
+  plan?: PlanCoverage;
 }
 
-export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNNEL): Promise<Report> {
+export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNNEL, plan?: TrackingPlanFile): Promise<Report> {
   return store.query(async (s) => {
+    if (plan) {
+      const [col] = await s.rows<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'violations'`);
+      if (!col?.n) throw new Error(`${store.file} was written before tracking plans: open it once with the collector (npm run collector -- --db ${store.file}) to add the column`);
+    }
     const [totals] = await s.rows<Report['totals']>(`
       SELECT (SELECT count(*) FROM events)::DOUBLE AS events,
              (SELECT count(DISTINCT anonymous_id) FROM events)::DOUBLE AS installs,
@@ -80,6 +89,7 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
       funnel: funnelRows,
       names,
       quality: { duplicates: b!.duplicates, gaps: gaps!.gaps, missing: gaps!.missing, installsWithGaps: gaps!.installs, droppedOnPhone: b!.dropped, rejected: b!.rejected },
+      ...(plan && { plan: await buildCoverage(s, plan) }),
     };
   });
 }
@@ -113,5 +123,6 @@ export function formatReport(r: Report): string {
     '',
     'Delivery',
     `  duplicates dropped ${q.duplicates} · seq gaps ${q.gaps} (${q.missing} events missing, ${q.installsWithGaps} installs) · dropped on phones ${q.droppedOnPhone} · requests refused ${q.rejected}`,
+    ...(r.plan ? ['', formatCoverage(r.plan)] : []),
   ].join('\n');
 }

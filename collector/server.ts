@@ -10,7 +10,9 @@
  *                      seq gaps, late arrivals, duplicates, drops, warnings), `slots` (the slot table)
  *   GET  /api/events?name=&user=&page=&limit=   newest first; user = anonymous id or user id;
  *                      properties over PREVIEW_BYTES are null there: GET /api/events/<id> has them all
+ *                      &violations=1: only events that differ from the tracking plan (with --plan)
  *   GET  /api/slots, /api/facets, /api/rejected, /api/report, /health
+ *   GET  /api/coverage the tracking plan's coverage (coverage.ts); null without a plan
  *
  * Every request: a Host the collector answers to (loopback names, the address it was told to bind,
  * the machine's own addresses when bound to all of them, and `allowedHosts`: a page under another
@@ -27,6 +29,9 @@ import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import * as path from 'node:path';
 import * as timers from 'node:timers';
+import type { TrackingPlanFile, Violation } from '../src/plan/shape';
+import { compilePlan } from '../plan/validate';
+import { buildCoverage } from './coverage';
 import { buildReport } from './report';
 import { listJson, Store, type SeqNotice } from './store';
 import { parseBatch, type Problem } from './validate';
@@ -75,6 +80,11 @@ export interface CollectorOptions {
   bodyTimeoutMs?: number;
   /** A live-view reader with more than this waiting to be sent is dropped (it reconnects). Default 1 MiB. */
   streamBufferBytes?: number;
+  /**
+   * A tracking plan, already checked (plan/load.ts): every event is checked against it and stored
+   * with its violations, never refused for them (a mistake in the plan must not lose data).
+   */
+  plan?: TrackingPlanFile;
 }
 
 export interface Collector {
@@ -199,6 +209,19 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const clients = new Map<http.ServerResponse, true>();
   const stats = { streamDropped: 0, limited: 0, unauthorized: 0, misdirected: 0 };
   let slotsTimer: ReturnType<typeof setTimeout> | undefined;
+  let coverageTimer: ReturnType<typeof setTimeout> | undefined;
+  const plan = opts.plan;
+  const checkPlan = plan && compilePlan(plan);
+  /** The violations of each event; undefined for one the check itself failed on (it is stored unchecked). */
+  const violationsOf = (events: { name: string; page?: string; properties: Record<string, unknown> }[]) =>
+    events.map((e): Violation[] | undefined => {
+      try {
+        return checkPlan!(e);
+      } catch (err) {
+        log.warn(`collector: the plan check failed on an event named ${JSON.stringify(e.name)}; stored unchecked: ${err}`);
+        return undefined;
+      }
+    });
 
   /**
    * Sends a frame to every reader. One that has more than streamLimit waiting (it stopped reading)
@@ -228,6 +251,18 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         log.warn('collector: slot table failed: ' + e);
       }
     }, 250);
+  };
+  // The plan's coverage follows the events, at most every second (a few queries over the whole table).
+  const coverageSoon = () => {
+    if (coverageTimer || !clients.size || !plan) return;
+    coverageTimer = realSetTimeout(async () => {
+      coverageTimer = undefined;
+      try {
+        broadcast('coverage', JSON.stringify(await store.query((s) => buildCoverage(s, plan))));
+      } catch (e) {
+        log.warn('collector: coverage failed: ' + e);
+      }
+    }, 1000);
   };
 
   // Per client address: a token bucket, refilled at perSecond up to burst.
@@ -271,14 +306,23 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         throw new HttpError(400, { error: 'malformed' in checked ? 'malformed JSON' : 'invalid batch', ...(index !== undefined && { index }), field, message: `${field} ${message}` });
       }
       const { batch, warnings, eventWarnings } = checked;
-      const result = await store.ingest(batch, { receivedAt, remote, bytes, warnings, eventWarnings });
-      send(res, 200, { ok: true, stored: result.stored.length, duplicates: result.duplicates, warnings: warnings.map((w: Problem) => `${w.field}: ${w.message}`) });
+      const violations = checkPlan && violationsOf(batch.events);
+      const result = await store.ingest(batch, { receivedAt, remote, bytes, warnings, eventWarnings, violations });
+      send(res, 200, {
+        ok: true,
+        stored: result.stored.length,
+        duplicates: result.duplicates,
+        warnings: warnings.map((w: Problem) => `${w.field}: ${w.message}`),
+        // Events of this batch that differ from the tracking plan (stored all the same).
+        ...(violations && { violations: violations.filter((v) => v?.length).length }),
+      });
       if (!clients.size) return;
       if (result.stored.length) broadcast('events', '[' + result.stored.map((r, i) => listJson(r, result.storedJson[i]!)).join(',') + ']');
       if (result.duplicates) notice({ kind: 'duplicates', message: `batch ${result.batchId}: ${result.duplicates} duplicate event(s) dropped (already stored)` });
       for (const n of result.notices) notice(seqNotice(n));
       for (const w of warnings) notice({ kind: w.field === 'dropped' ? 'dropped' : 'warning', message: `batch ${result.batchId}: ${w.field}: ${w.message}` });
       if (result.stored.some((r) => r.slot)) slotsSoon();
+      if (result.stored.length) coverageSoon();
     } catch (e) {
       if (!(e instanceof HttpError)) {
         // The client went away mid-body (req itself is destroyed after any complete body: not a sign).
@@ -305,7 +349,13 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const api = async (route: string, q: URLSearchParams, res: http.ServerResponse) => {
     switch (route) {
       case '/api/events':
-        return send(res, 200, await store.events({ name: q.get('name') || undefined, user: q.get('user') || undefined, page: q.get('page') || undefined, limit: Number(q.get('limit')) || 200 }));
+        return send(
+          res,
+          200,
+          await store.events({ name: q.get('name') || undefined, user: q.get('user') || undefined, page: q.get('page') || undefined, violations: q.get('violations') === '1', limit: Number(q.get('limit')) || 200 }),
+        );
+      case '/api/coverage':
+        return send(res, 200, plan ? await store.query((s) => buildCoverage(s, plan)) : null);
       case '/api/slots':
         return send(res, 200, await store.slots());
       case '/api/facets':
@@ -313,7 +363,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       case '/api/rejected':
         return send(res, 200, await store.rejected());
       case '/api/report':
-        return send(res, 200, await buildReport(store));
+        return send(res, 200, await buildReport(store, undefined, plan));
     }
     if (route.startsWith('/api/events/')) {
       let id: string;
@@ -451,6 +501,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     async close() {
       realClearInterval(heartbeat);
       if (slotsTimer) realClearTimeout(slotsTimer);
+      if (coverageTimer) realClearTimeout(coverageTimer);
       for (const c of clients.keys()) c.end();
       clients.clear();
       await new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@
  * the gaps still open from the table itself.
  */
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { Violation } from '../src/plan/shape';
 import type { Problem, WireBatch } from './validate';
 
 export const SCHEMA = `
@@ -37,7 +38,8 @@ CREATE TABLE IF NOT EXISTS events (
   warnings JSON,
   batch_id BIGINT NOT NULL,
   app_version VARCHAR,
-  platform VARCHAR
+  platform VARCHAR,
+  violations JSON
 );
 CREATE TABLE IF NOT EXISTS batches (
   batch_id BIGINT PRIMARY KEY,
@@ -76,6 +78,8 @@ export interface EventRow {
   properties_bytes: number;
   warnings: string[] | null;
   batch_id: number;
+  /** How the event differs from the tracking plan ([] when it matches); null when stored without a plan (--plan). */
+  violations: Violation[] | null;
 }
 
 /**
@@ -111,6 +115,8 @@ export interface EventFilter {
   /** anonymous id or user id */
   user?: string;
   page?: string;
+  /** Only events with plan violations. */
+  violations?: boolean;
   limit?: number;
 }
 
@@ -134,8 +140,9 @@ export const SLOTS_SQL = `
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 const EVENT_COLUMNS = `id, seq::DOUBLE AS seq, name, time_ms::DOUBLE AS time_ms, server_time_ms::DOUBLE AS server_time_ms, received_at_ms::DOUBLE AS received_at_ms,
-  anonymous_id, user_id, session_id, page, path, slot, strlen(properties::VARCHAR)::DOUBLE AS properties_bytes, warnings::VARCHAR AS warnings, batch_id::DOUBLE AS batch_id`;
-const toRow = (r: Record<string, unknown>) => ({ ...r, properties: r.properties == null ? null : JSON.parse(r.properties as string), warnings: r.warnings ? JSON.parse(r.warnings as string) : null }) as EventRow;
+  anonymous_id, user_id, session_id, page, path, slot, strlen(properties::VARCHAR)::DOUBLE AS properties_bytes, warnings::VARCHAR AS warnings, batch_id::DOUBLE AS batch_id, violations::VARCHAR AS violations`;
+const toRow = (r: Record<string, unknown>) =>
+  ({ ...r, properties: r.properties == null ? null : JSON.parse(r.properties as string), warnings: r.warnings ? JSON.parse(r.warnings as string) : null, violations: r.violations ? JSON.parse(r.violations as string) : null }) as EventRow;
 
 export interface IngestMeta {
   receivedAt: number;
@@ -143,6 +150,8 @@ export interface IngestMeta {
   bytes: number;
   warnings: Problem[];
   eventWarnings: Map<number, string[]>;
+  /** Per event of the batch, its violations of the tracking plan, when the collector has one. */
+  violations?: (Violation[] | undefined)[];
 }
 
 interface Waiting {
@@ -181,6 +190,8 @@ export class Store {
     const store = new Store(file, instance, db, !!opts.readOnly);
     if (!opts.readOnly) {
       await db.run(SCHEMA);
+      // Files made before the tracking plan: the column comes last, where the staging table and the appender expect it.
+      await db.run('ALTER TABLE events ADD COLUMN IF NOT EXISTS violations JSON');
       await db.run('CREATE TEMP TABLE staging AS SELECT * FROM events LIMIT 0');
       // Files made before these columns were 64-bit: `dropped` is a count from the phone, any safe integer.
       for (const col of ['dropped', 'bytes']) {
@@ -280,6 +291,7 @@ export class Store {
           properties_bytes: Buffer.byteLength(text),
           warnings: meta.eventWarnings.get(i) ?? null,
           batch_id: batchId,
+          violations: meta.violations?.[i] ?? null,
         });
       });
       return { batch, meta, batchId, rows, json };
@@ -290,7 +302,7 @@ export class Store {
       // statement, and RETURNING tells which ids were stored (an appender that hits the key fails whole).
       await this.appendRows(
         'staging',
-        prepared.flatMap(({ batch, rows, json }) => rows.map((r, i) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, json[i]!, r.warnings && JSON.stringify(r.warnings), r.batch_id, str(batch.context.appVersion), str(batch.context.platform)])),
+        prepared.flatMap(({ batch, rows, json }) => rows.map((r, i) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, json[i]!, r.warnings && JSON.stringify(r.warnings), r.batch_id, str(batch.context.appVersion), str(batch.context.platform), r.violations && JSON.stringify(r.violations)])),
       );
       const stored = new Set((await this.rows<{ id: string }>('INSERT OR IGNORE INTO events SELECT * FROM staging RETURNING id')).map((r) => r.id));
       await this.db.run('DELETE FROM staging');
@@ -378,6 +390,7 @@ export class Store {
     if (f.name) where.push('name = ?'), values.push(f.name);
     if (f.page) where.push('page = ?'), values.push(f.page);
     if (f.user) where.push('(anonymous_id = ? OR user_id = ?)'), values.push(f.user, f.user);
+    if (f.violations) where.push('json_array_length(violations) > 0');
     const limit = Math.max(1, Math.min(2000, Math.floor(f.limit ?? 200)));
     return this.serial(async () => {
       const rows = await this.rows<Record<string, unknown>>(

@@ -3,7 +3,9 @@
  * a fresh DuckDB file, runs the example shop's real pages (example-miniprogram/, the files DevTools
  * opens) in the runtime simulator with a scripted, seeded crowd, lets the SDK (the minified
  * mini-program build of src/) deliver over real HTTP, prints the collector's report, checks it
- * against what the script did, and says where the database and the live view are.
+ * against what the script did, and says where the database and the live view are. The collector
+ * checks every event against the example's tracking plan (example-miniprogram/tracking-plan.json):
+ * the report's last section is the plan's coverage, with the crowd's one deliberate mistake.
  *
  *   npm run demo -- [--sessions 300] [--seed 20250618] [--serve]
  *   --serve keeps the collector (and its live view) running afterwards, until Ctrl-C.
@@ -14,6 +16,8 @@ import { parseArgs } from 'node:util';
 import { buildReport, formatReport, type Report } from '../collector/report';
 import { startCollector } from '../collector/server';
 import { buildMiniprogramBundle } from '../test/qa/build';
+import { loadPlan, formatErrors } from '../plan/load';
+import { comparePlanCoverage } from '../test/plan/compare';
 import { compareWithScript } from '../test/qa/compare';
 import { runCrowd } from '../test/qa/crowd';
 import { ExampleApp } from '../test/qa/miniapp';
@@ -21,6 +25,7 @@ import { installClock } from '../test/qa/time';
 
 const ROOT = path.resolve(__dirname, '..');
 const APP = path.join(ROOT, 'example-miniprogram/miniprogram');
+const PLAN = path.join(ROOT, 'example-miniprogram/tracking-plan.json');
 
 async function main() {
   const { values } = parseArgs({
@@ -40,11 +45,14 @@ async function main() {
   rmSync(db, { force: true });
   rmSync(db + '.wal', { force: true });
   const collectorSaid: string[] = [];
-  const collector = await startCollector({ port: 0, db, log: { info: (m) => console.log(m), warn: (m) => (collectorSaid.push(m), console.error(m)) } });
+  const loaded = loadPlan(PLAN);
+  if (!loaded.plan) throw new Error(`the example's tracking plan has errors:\n${formatErrors(loaded)}`);
+  const plan = loaded.plan;
+  const collector = await startCollector({ port: 0, db, plan, log: { info: (m) => console.log(m), warn: (m) => (collectorSaid.push(m), console.error(m)) } });
 
   console.log('wetrack demo: the example shop, a scripted crowd, the collector\n');
   console.log(`  SDK        src/ built as miniprogram_dist/index.js (${secs()})`);
-  console.log(`  collector  ${collector.url} → ${path.relative(ROOT, db)}`);
+  console.log(`  collector  ${collector.url} → ${path.relative(ROOT, db)}, checking events against ${path.relative(ROOT, PLAN)}`);
 
   // The SDK's console warnings (a request interrupted in the background, …) are counted, not printed.
   const said = new Map<string, number>();
@@ -77,27 +85,31 @@ async function main() {
   );
   if (said.size) console.log('  SDK said   ' + [...said].map(([m, n]) => `${n}× ${m.replace('[wetrack] ', '')}`).join('; '));
 
-  const report: Report = await buildReport(collector.store);
+  const report: Report = await buildReport(collector.store, undefined, plan);
   console.log('\n' + formatReport(report) + '\n');
 
   const problems = await compareWithScript(collector.store, report, truth);
+  problems.push(...comparePlanCoverage(report.plan!, truth, plan));
   if (collectorSaid.length) problems.push(`the collector reported ${collectorSaid.length} internal error(s) (above)`);
   if (problems.length) {
     console.log('Check against the script: FAILED\n  ' + problems.join('\n  '));
   } else {
     console.log(
       `Check against the script: every one of the ${truth.tracked.size} events the SDK queued is stored once, no seq gaps; ` +
-        `page views, exposures and taps per slot (so CTR) and the funnel equal what the script did.`,
+        `page views, exposures and taps per slot (so CTR) and the funnel equal what the script did; ` +
+        `the plan's coverage (events, valid shares, properties never seen, slots) too, and the one violation is the script's deliberate mistake ` +
+        `(${truth.planMistakes.map((m) => `${m.name} ${m.field}`).join(', ')}).`,
     );
   }
 
   const stale = staleExample(sdk);
   console.log(`\nDone in ${secs()}.`);
-  console.log(`  database   ${path.relative(ROOT, db)} (DuckDB; npm run report -- --db ${path.relative(ROOT, db)})`);
+  const withPlan = `--plan ${path.relative(ROOT, PLAN)}`;
+  console.log(`  database   ${path.relative(ROOT, db)} (DuckDB; npm run report -- --db ${path.relative(ROOT, db)} ${withPlan})`);
   if (values.serve) {
     console.log(`  live view  ${collector.liveUrl}  (Ctrl-C to stop)`);
   } else {
-    console.log(`  live view  npm run collector -- --db ${path.relative(ROOT, db)}  then open http://127.0.0.1:8787/ (or npm run demo -- --serve)`);
+    console.log(`  live view  npm run collector -- --db ${path.relative(ROOT, db)} ${withPlan}  then open http://127.0.0.1:8787/ (or npm run demo -- --serve)`);
     await collector.close();
   }
   if (stale) console.log(`\nNote: example-miniprogram/miniprogram/miniprogram_npm/wetrack is older than src/: run npm run example:sync before opening the example in DevTools.`);

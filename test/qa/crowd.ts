@@ -10,6 +10,10 @@
  * viewport showed and for how long: once per slot per page view after MIN_DWELL_MS at ratio ≥ 0.5),
  * and per session the funnel steps it went through. The events the SDK queued are recorded too (a
  * destination plugin), so that "every tracked event is stored once" can be checked by id.
+ *
+ * It makes one deliberate mistake, as a developer might: the first add_to_cart of the run carries its
+ * quantity as a string ("1", read from a form field), which the example's tracking plan types as an
+ * integer. The collector's plan check must catch exactly that one (`planMistakes`).
  */
 import { createRuntime, type Runtime, type SimPage } from '../sim';
 import { SCREEN_ROWS, settle, type AppProcess, type ExampleApp } from './miniapp';
@@ -65,6 +69,8 @@ export interface Truth {
   visitors: Map<string, Set<string>>;
   /** Sessions that reached each funnel step, in order. */
   funnel: number[];
+  /** The deliberate mistakes: events that break the example's tracking plan, and where. */
+  planMistakes: { id: string; name: string; field: string; rule: string }[];
 }
 
 export interface CrowdOptions {
@@ -122,7 +128,10 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
     pageViews: new Map(),
     visitors: new Map(),
     funnel: FUNNEL.map(() => 0),
+    planMistakes: [],
   };
+  // The event ids the mistake was made on (one), until the SDK queues it.
+  const mistaken = new Set<string>();
 
   // The SDK's ids and backoff jitter use Math.random: seeded too, so that a run is reproducible.
   const realRandom = Math.random;
@@ -218,6 +227,17 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
           type: 'destination',
           execute(e: TrackedEvent) {
             truth.tracked.set(e.id, { id: e.id, seq: e.seq, name: e.name, anonymousId: e.anonymousId, sessionId: e.sessionId, page: e.page, properties: JSON.parse(JSON.stringify(e.properties)) });
+            if (mistaken.has(e.id)) truth.planMistakes.push({ id: e.id, name: e.name, field: 'properties.quantity', rule: 'type' });
+          },
+        });
+        // The deliberate mistake (above): once in the whole run, on the first add_to_cart.
+        p.wetrack.use({
+          name: 'qa-mistake',
+          type: 'enrichment',
+          execute(e: TrackedEvent) {
+            if (mistaken.size || e.name !== 'add_to_cart') return e;
+            mistaken.add(e.id);
+            return { ...e, properties: { ...e.properties, quantity: String(e.properties.quantity) } };
           },
         });
       },
