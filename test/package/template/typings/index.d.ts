@@ -1,0 +1,7 @@
+/// <reference types="miniprogram-api-typings" />
+
+interface IAppOption {
+  globalData: {
+    userId?: string;
+  };
+}
