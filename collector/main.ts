@@ -3,12 +3,14 @@
  *                      [--token T | --insecure] [--allow-host NAME]... [--rate-limit 100] [--rate-limit-loopback]
  *                      [--plan tracking-plan.json]
  * npm run report    -- [--db FILE | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
+ *   The report ends with the operators' view (analytics/), under `analytics` in --json.
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatErrors, loadPlan } from '../plan/load';
 import type { TrackingPlanFile } from '../src/plan/shape';
+import { buildAnalytics, formatAnalytics, type Analytics } from './analytics';
 import { buildReport, formatReport, type Report } from './report';
 import { startCollector } from './server';
 import { Store } from './store';
@@ -82,10 +84,15 @@ async function main() {
 
   if (command === 'report') {
     let report: Report;
+    let analytics: Analytics;
     if (values.url) {
-      const res = await fetch(values.url.replace(/\/$/, '') + '/api/report', values.token ? { headers: { authorization: `Bearer ${values.token}` } } : {});
-      if (!res.ok) throw new Error(`${values.url} answered ${res.status}`);
-      report = (await res.json()) as Report;
+      const get = async <T>(route: string) => {
+        const res = await fetch(values.url!.replace(/\/$/, '') + route, values.token ? { headers: { authorization: `Bearer ${values.token}` } } : {});
+        if (!res.ok) throw new Error(`${values.url} answered ${res.status}`);
+        return (await res.json()) as T;
+      };
+      report = await get<Report>('/api/report');
+      analytics = await get<Analytics>('/api/analytics');
     } else {
       let store: Store;
       try {
@@ -95,11 +102,12 @@ async function main() {
       }
       try {
         report = await buildReport(store, undefined, plan);
+        analytics = await buildAnalytics(store);
       } finally {
         await store.close();
       }
     }
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    console.log(values.json ? JSON.stringify({ ...report, analytics }, null, 2) : formatReport(report) + "\n\nOperators' view\n" + formatAnalytics(analytics));
     return;
   }
   console.error(USAGE);

@@ -13,6 +13,9 @@
  *                      &violations=1: only events that differ from the tracking plan (with --plan)
  *   GET  /api/slots, /api/facets, /api/rejected, /api/report, /health
  *   GET  /api/coverage the tracking plan's coverage (coverage.ts); null without a plan
+ *   GET  /dashboard    the operators' dashboard (dashboard.html): the analyses as charts
+ *   GET  /api/analytics every analysis (analytics/index.ts); ?tz=<minutes east of UTC>
+ *   GET  /api/funnel?def=<JSON { steps: [{ name, where? }], within: 'session' | days }>  a funnel
  *
  * Every request: a Host the collector answers to (loopback names, the address it was told to bind,
  * the machine's own addresses when bound to all of them, and `allowedHosts`: a page under another
@@ -31,6 +34,8 @@ import * as path from 'node:path';
 import * as timers from 'node:timers';
 import type { TrackingPlanFile, Violation } from '../src/plan/shape';
 import { compilePlan } from '../plan/validate';
+import { buildAnalytics } from './analytics';
+import { funnel, funnelProblem, type FunnelDef } from './analytics/funnel';
 import { buildCoverage } from './coverage';
 import { buildReport } from './report';
 import { listJson, Store, type SeqNotice } from './store';
@@ -108,6 +113,7 @@ export interface Notice {
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 const LIVE_HTML = path.join(__dirname, 'live.html');
+const DASHBOARD_HTML = path.join(__dirname, 'dashboard.html');
 /** Past this many events waiting for the store, batches are answered 503 (the SDK retries them). */
 const MAX_BACKLOG = 50_000;
 const COOKIE = 'wetrack_token';
@@ -364,6 +370,22 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         return send(res, 200, await store.rejected());
       case '/api/report':
         return send(res, 200, await buildReport(store, undefined, plan));
+      case '/api/analytics': {
+        const tz = q.get('tz') === null ? 480 : Number(q.get('tz'));
+        if (!Number.isInteger(tz) || Math.abs(tz) > 14 * 60) return send(res, 400, { error: 'bad request', field: 'tz', message: 'tz must be minutes east of UTC, -840 to 840' });
+        return send(res, 200, await buildAnalytics(store, { tzMinutes: tz }));
+      }
+      case '/api/funnel': {
+        let def: unknown;
+        try {
+          def = JSON.parse(q.get('def') ?? '');
+        } catch {
+          return send(res, 400, { error: 'bad request', field: 'def', message: 'def must be JSON: { "steps": [{ "name": "…", "where": { … } }], "within": "session" | days }' });
+        }
+        const problem = funnelProblem(def);
+        if (problem) return send(res, 400, { error: 'bad request', field: 'def', message: problem });
+        return send(res, 200, await store.query((s) => funnel(s, def as FunnelDef)));
+      }
     }
     if (route.startsWith('/api/events/')) {
       let id: string;
@@ -429,6 +451,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     if (route === '/v1/batch') return ingest(req, res);
     if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
     if (route === '/' || route === '/index.html') return send(res, 200, readFileSync(LIVE_HTML, 'utf8'), { 'content-type': 'text/html; charset=utf-8' });
+    if (route === '/dashboard') return send(res, 200, readFileSync(DASHBOARD_HTML, 'utf8'), { 'content-type': 'text/html; charset=utf-8' });
     if (route === '/api/stream') return stream(req, res);
     if (route === '/health') {
       let buffered = 0;

@@ -5,7 +5,9 @@
  * mini-program build of src/) deliver over real HTTP, prints the collector's report, checks it
  * against what the script did, and says where the database and the live view are. The collector
  * checks every event against the example's tracking plan (example-miniprogram/tracking-plan.json):
- * the report's last section is the plan's coverage, with the crowd's one deliberate mistake.
+ * the report's last section is the plan's coverage, with the crowd's one deliberate mistake. Then the
+ * operators' view (collector/analytics/): the crowd's 14 virtual days by day, cohort, funnel,
+ * channel, product pair, experiment variant, tier and repurchase, one line each.
  *
  *   npm run demo -- [--sessions 300] [--seed 20250618] [--serve]
  *   --serve keeps the collector (and its live view) running afterwards, until Ctrl-C.
@@ -13,6 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildAnalytics, formatAnalytics } from '../collector/analytics';
 import { buildReport, formatReport, type Report } from '../collector/report';
 import { startCollector } from '../collector/server';
 import { buildMiniprogramBundle } from '../test/qa/build';
@@ -87,6 +90,7 @@ async function main() {
 
   const report: Report = await buildReport(collector.store, undefined, plan);
   console.log('\n' + formatReport(report) + '\n');
+  console.log("Operators' view (dashboard: /dashboard)\n" + formatAnalytics(await buildAnalytics(collector.store)).replace(/^/gm, '  ') + '\n');
 
   const problems = await compareWithScript(collector.store, report, truth);
   problems.push(...comparePlanCoverage(report.plan!, truth, plan));
@@ -107,9 +111,9 @@ async function main() {
   const withPlan = `--plan ${path.relative(ROOT, PLAN)}`;
   console.log(`  database   ${path.relative(ROOT, db)} (DuckDB; npm run report -- --db ${path.relative(ROOT, db)} ${withPlan})`);
   if (values.serve) {
-    console.log(`  live view  ${collector.liveUrl}  (Ctrl-C to stop)`);
+    console.log(`  live view  ${collector.liveUrl}  dashboard ${collector.liveUrl.replace(/\/$/, '')}/dashboard  (Ctrl-C to stop)`);
   } else {
-    console.log(`  live view  npm run collector -- --db ${path.relative(ROOT, db)} ${withPlan}  then open http://127.0.0.1:8787/ (or npm run demo -- --serve)`);
+    console.log(`  live view  npm run collector -- --db ${path.relative(ROOT, db)} ${withPlan}  then open http://127.0.0.1:8787/ and /dashboard (or npm run demo -- --serve)`);
     await collector.close();
   }
   if (stale) console.log(`\nNote: example-miniprogram/miniprogram/miniprogram_npm/wetrack is older than src/: run npm run example:sync before opening the example in DevTools.`);

@@ -11,6 +11,15 @@
  * and per session the funnel steps it went through. The events the SDK queued are recorded too (a
  * destination plugin), so that "every tracked event is stored once" can be checked by id.
  *
+ * For the operators' analyses (collector/analytics/) the crowd also lives over `days` days (sessions
+ * spread evenly, so users return on later days: retention), comes in through channels (launch
+ * scenes, UTM parameters on a scanned poster or a Moments ad, share links naming a real earlier
+ * user as sharer with a depth), runs an experiment (the super property `exp_pay_default`, half the
+ * phones `wechat` and half `card`, with a known effect: `wechat` pays at checkout more often,
+ * PAY_CHANCE), and keeps every paid order it saw on screen (lines, amount, who, when): repeat
+ * purchases and co-purchases come from the browsing itself. Each analysis is checked against these
+ * (test/analytics/).
+ *
  * It makes one deliberate mistake, as a developer might: the first add_to_cart of the run carries its
  * quantity as a string ("1", read from a form field), which the example's tracking plan types as an
  * integer. The collector's plan check must catch exactly that one (`planMistakes`).
@@ -47,7 +56,23 @@ export interface TrackedEvent {
   anonymousId: string;
   sessionId: string;
   page?: string;
+  /** The phone's clock when tracked. */
+  time: number;
   properties: Record<string, unknown>;
+}
+
+/** The experiment: a super property on every event of the phone, and how often each variant pays at checkout. */
+export const EXPERIMENT = 'exp_pay_default';
+export const PAY_CHANCE = { card: 0.6, wechat: 0.85 } as const;
+export type Variant = keyof typeof PAY_CHANCE;
+
+/** A paid order as the checkout page showed it to the script. */
+export interface PaidOrder {
+  id: string;
+  anonymousId: string;
+  time: number;
+  variant: Variant;
+  lines: { code: string; price: number; quantity: number }[];
 }
 
 export interface Truth {
@@ -69,6 +94,16 @@ export interface Truth {
   visitors: Map<string, Set<string>>;
   /** Sessions that reached each funnel step, in order. */
   funnel: number[];
+  /** The page views of each day, as the script saw pages show: [anonymous id, time] per view. */
+  views: [string, number][];
+  /** Per install: the channel of its first launch (utm_source, else `share`, else `scene:<scene>`). */
+  channelOf: Map<string, string>;
+  /** Per install: its share depth when it came in through a share link. */
+  shareDepthOf: Map<string, number>;
+  /** Per variant: the installs that opened the checkout page, and those that paid. */
+  abCheckout: Record<Variant, Set<string>>;
+  abPaid: Record<Variant, Set<string>>;
+  orders: PaidOrder[];
   /** The deliberate mistakes: events that break the example's tracking plan, and where. */
   planMistakes: { id: string; name: string; field: string; rule: string }[];
 }
@@ -80,6 +115,8 @@ export interface CrowdOptions {
   seed: number;
   /** Share of sessions that lose the network for a while. Default 0.06. */
   offlineShare?: number;
+  /** Days the sessions are spread over (virtual time). Default 14. */
+  days?: number;
   /** Called after each session (progress). */
   progress?(done: number, total: number): void;
 }
@@ -90,6 +127,7 @@ interface User {
   consent: boolean;
   /** Sessions left in the plan. */
   planned: number;
+  variant: Variant;
 }
 
 const bump = <K>(m: Map<K, number>, k: K, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
@@ -128,8 +166,16 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
     pageViews: new Map(),
     visitors: new Map(),
     funnel: FUNNEL.map(() => 0),
+    views: [],
+    channelOf: new Map(),
+    shareDepthOf: new Map(),
+    abCheckout: { card: new Set(), wechat: new Set() },
+    abPaid: { card: new Set(), wechat: new Set() },
+    orders: [],
     planMistakes: [],
   };
+  // Anonymous ids seen so far: a share link names one of them as the sharer.
+  const sharers: string[] = [];
   // The event ids the mistake was made on (one), until the SDK queues it.
   const mistaken = new Set<string>();
 
@@ -147,6 +193,7 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
       rt: createRuntime({ appConfig: app.appConfig, appId: 'wx5e7c0a1d2b3c4d5e', device: DEVICES[i % DEVICES.length], account: { envVersion: 'develop', version: '1.0.0' }, printErrors: true }),
       consent: true,
       planned: 1,
+      variant: i % 2 ? 'wechat' : 'card',
     });
   }
   for (let i = userCount; i < opts.sessions; i++) r.pick(users).planned++;
@@ -161,9 +208,15 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
 
   try {
     let done = 0;
+    // Sessions spread evenly over the days: the clock jumps ahead between two (every app is killed).
+    const t0 = clock.now();
+    const span = (opts.days ?? 14) * 86_400_000;
     for (const u of order) {
+      const at = t0 + Math.floor((done * span) / order.length);
+      if (at > clock.now()) await clock.advance(at - clock.now());
       await session(u, false);
-      opts.progress?.(++done, order.length);
+      done++;
+      opts.progress?.(done, order.length);
     }
     // Whoever was killed with events on the phone opens the app once more, online, and waits.
     for (const u of users) {
@@ -214,9 +267,19 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
 
     const entryShare = !returnVisit && r.chance(0.1);
     const code = r.pick(['VG-101', 'VG-204', 'VG-305', 'VG-403', 'VG-110']);
-    const start = entryShare
-      ? { path: ROUTES.product, query: { code, wts: 'a1b2c3d4e5f6.1' }, scene: 1007 }
-      : { scene: r.pick([1001, 1001, 1089, 1011, 1053]) };
+    // Channels: a share link (scene 1007) names a real earlier sharer and a depth; a scanned poster
+    // (1011) and a Moments ad (1045) carry UTM parameters; the rest are plain scenes.
+    const sharer = sharers.length ? r.pick(sharers).slice(0, 12) : 'a1b2c3d4e5f6';
+    const depth = r.int(1, 3);
+    const via = r.weighted({ plain: 70, poster: 15, moments: 15 });
+    const start: { path?: string; query?: Record<string, string>; scene: number } = entryShare
+      ? { path: ROUTES.product, query: { code, wts: `${sharer}.${depth}` }, scene: 1007 }
+      : via === 'poster'
+        ? { path: ROUTES.home, query: { utm_source: 'poster', utm_campaign: 'spring' }, scene: 1011 }
+        : via === 'moments'
+          ? { path: ROUTES.home, query: { utm_source: 'moments_ad', utm_campaign: 'spring' }, scene: 1045 }
+          : { scene: r.pick([1001, 1001, 1089, 1053]) };
+    const channel = entryShare ? 'share' : (start.query?.utm_source ?? `scene:${start.scene}`);
 
     app.boot(u.rt, {
       start,
@@ -226,9 +289,18 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
           name: 'qa-truth',
           type: 'destination',
           execute(e: TrackedEvent) {
-            truth.tracked.set(e.id, { id: e.id, seq: e.seq, name: e.name, anonymousId: e.anonymousId, sessionId: e.sessionId, page: e.page, properties: JSON.parse(JSON.stringify(e.properties)) });
+            truth.tracked.set(e.id, { id: e.id, seq: e.seq, name: e.name, anonymousId: e.anonymousId, sessionId: e.sessionId, page: e.page, time: (e as TrackedEvent & { time: number }).time, properties: JSON.parse(JSON.stringify(e.properties)) });
             if (mistaken.has(e.id)) truth.planMistakes.push({ id: e.id, name: e.name, field: 'properties.quantity', rule: 'type' });
           },
+        });
+        // The experiment's super property, on every event as wetrack.register() puts it; a plugin
+        // here because logout's reset() clears registered properties and the phone stays in its variant.
+        // Not on profile updates: the example's plan lists their properties (register() would put it
+        // there too, and the plan check would call it `additional`).
+        p.wetrack.use({
+          name: 'qa-experiment',
+          type: 'enrichment',
+          execute: (e: TrackedEvent) => (e.name === '$set' || e.name === '$set_once' ? e : { ...e, properties: { ...e.properties, [EXPERIMENT]: u.variant } }),
         });
         // The deliberate mistake (above): once in the whole run, on the first add_to_cart.
         p.wetrack.use({
@@ -245,6 +317,7 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
         pageShow(page) {
           if (granted()) {
             bump(truth.pageViews, page.route);
+            truth.views.push([ap.wetrack.getAnonymousId(), Date.now()]);
             const set = truth.visitors.get(page.route) ?? new Set<string>();
             set.add(ap.wetrack.getAnonymousId());
             truth.visitors.set(page.route, set);
@@ -263,6 +336,14 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
     });
     await settle();
     if (entryShare) mark('product');
+    const anon = () => ap.wetrack.getAnonymousId();
+    // An install's channel is that of its first tracked launch (logout's reset makes a new install
+    // mid-session: its first launch is the next start; with consent off the launch is not tracked).
+    if (granted() && !truth.channelOf.has(anon())) {
+      truth.channelOf.set(anon(), channel);
+      if (entryShare) truth.shareDepthOf.set(anon(), depth);
+    }
+    if (!sharers.includes(anon())) sharers.push(anon());
 
     const proc = ap.proc;
     const offline = !returnVisit && r.chance(opts.offlineShare ?? 0.06);
@@ -400,15 +481,25 @@ export async function runCrowd(opts: CrowdOptions): Promise<Truth> {
         const a = items ? r.weighted({ checkout: 55, plus: 8, minus: 8, home: 15, category: 8, stay: 6 }) : r.weighted({ go: 40, home: 20, category: 25, profile: 15 });
         if (a === 'checkout') {
           await tap(ap.one(byHandler('onCheckout'), 'checkout'));
-          if (ap.route() === ROUTES.checkout) mark('checkout');
+          if (ap.route() === ROUTES.checkout) {
+            mark('checkout');
+            if (granted()) truth.abCheckout[u.variant].add(anon());
+          }
         } else if (a === 'plus' || a === 'minus') await tap(r.pick(ap.find((e) => e.classes.includes(a))));
         else if (a === 'go') await tap(ap.one(byHandler('onGoShopping'), 'go shopping'));
         else if (a !== 'stay') await tab(ROUTES[a]);
       } else if (route === ROUTES.checkout) {
         await look();
-        if (r.chance(0.72)) {
+        if (r.chance(PAY_CHANCE[u.variant])) {
+          const order = ap.page().data.order as { id: string; lines: PaidOrder['lines'] };
           await tap(ap.one(byHandler('onPay'), 'pay'));
-          if (ap.route() === ROUTES.payResult) mark('pay');
+          if (ap.route() === ROUTES.payResult) {
+            mark('pay');
+            if (granted()) {
+              truth.abPaid[u.variant].add(anon());
+              truth.orders.push({ id: order.id, anonymousId: anon(), time: Date.now(), variant: u.variant, lines: order.lines.map((l) => ({ code: l.code, price: l.price, quantity: l.quantity })) });
+            }
+          }
         } else {
           await proc.navigateBack();
           await settle();

@@ -1,0 +1,87 @@
+/**
+ * Funnels the operator defines: any sequence of events, each with property filters (equality on the
+ * property's text), counted per session or per install within N days. A session (or install)
+ * reaches step i when it has a matching event after (in seq order) the one that reached step i−1;
+ * in the N-day form, no later than N days after its first step-1 event (the first one: a later
+ * start that would still finish in time is not looked for). Drop-off = reached the step before − this one.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { Store } from '../store';
+import { DAY_MS, ratio } from './sql';
+
+export interface FunnelStepDef {
+  /** Event name. */
+  name: string;
+  /** Properties the event must have, compared as text ({ path: 'pages/home/index' }). */
+  where?: Record<string, string | number | boolean>;
+  label?: string;
+}
+
+export interface FunnelDef {
+  steps: FunnelStepDef[];
+  /** 'session', or a number of days per install. */
+  within: 'session' | number;
+}
+
+export interface FunnelResult {
+  within: 'session' | number;
+  steps: { step: string; count: number; conversion: number | null; ofFirst: number | null; dropOff: number }[];
+}
+
+export const MAX_STEPS = 12;
+const KEY = /^[A-Za-z_][\w]{0,63}$/;
+
+/** Checks a definition from outside (the API): a message naming what is wrong, or undefined. */
+export function funnelProblem(d: unknown): string | undefined {
+  const f = d as Partial<FunnelDef> | null;
+  if (!f || typeof f !== 'object' || !Array.isArray(f.steps)) return 'steps must be a list of { name, where? }';
+  if (f.steps.length < 1 || f.steps.length > MAX_STEPS) return `steps: 1 to ${MAX_STEPS}`;
+  if (!(f.within === 'session' || (typeof f.within === 'number' && Number.isInteger(f.within) && f.within >= 1 && f.within <= 366))) return "within must be 'session' or a number of days from 1 to 366";
+  for (const [i, s] of f.steps.entries()) {
+    if (!s || typeof s.name !== 'string' || !s.name || s.name.length > 200) return `steps[${i}].name must be an event name`;
+    for (const [k, v] of Object.entries(s.where ?? {})) {
+      if (!KEY.test(k)) return `steps[${i}].where: ${JSON.stringify(k)} is not a property name (letters, digits, _)`;
+      if (!['string', 'number', 'boolean'].includes(typeof v)) return `steps[${i}].where.${k} must be a string, number or boolean`;
+    }
+  }
+  return undefined;
+}
+
+export async function funnel(s: Store, d: FunnelDef): Promise<FunnelResult> {
+  const key = d.within === 'session' ? 'session_id' : 'anonymous_id';
+  const params: DuckDBValue[] = [];
+  const match = (st: FunnelStepDef) => {
+    params.push(st.name);
+    return ['e.name = ?', ...Object.entries(st.where ?? {}).map(([k, v]) => (params.push('$.' + k, String(v)), 'json_extract_string(e.properties, ?) = ?'))].join(' AND ');
+  };
+  const window = d.within === 'session' ? '' : ` AND e.time_ms <= p.t0 + ${d.within * DAY_MS}`;
+  const ctes = d.steps.map((st, i) =>
+    i === 0
+      ? `s0 AS (SELECT e.${key} AS k, min(e.seq) AS seq, arg_min(e.time_ms, e.seq) AS t0 FROM events e WHERE ${match(st)} GROUP BY 1)`
+      : `s${i} AS (SELECT e.${key} AS k, min(e.seq) AS seq, any_value(p.t0) AS t0 FROM events e JOIN s${i - 1} p ON p.k = e.${key} WHERE ${match(st)} AND e.seq > p.seq${window} GROUP BY 1)`,
+  );
+  const [counts] = await s.rows<Record<string, number>>(`WITH ${ctes.join(',\n')} SELECT ${d.steps.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`, params);
+  const n = d.steps.map((_, i) => counts![`n${i}`]!);
+  return {
+    within: d.within,
+    steps: d.steps.map((st, i) => ({
+      step: st.label ?? [st.name, ...Object.entries(st.where ?? {}).map(([k, v]) => `${k}=${v}`)].join(' '),
+      count: n[i]!,
+      conversion: i ? ratio(n[i]!, n[i - 1]!) : null,
+      ofFirst: ratio(n[i]!, n[0]!),
+      dropOff: i ? n[i - 1]! - n[i]! : 0,
+    })),
+  };
+}
+
+/** The example shop's funnel per session, as the report has it, in this form. */
+export const SHOP_FUNNEL_DEF: FunnelDef = {
+  within: 'session',
+  steps: [
+    { name: '$page_view', where: { path: 'pages/home/index' }, label: 'home' },
+    { name: 'view_product', label: 'product' },
+    { name: 'add_to_cart', label: 'cart' },
+    { name: 'checkout', label: 'checkout' },
+    { name: 'pay_success', label: 'pay' },
+  ],
+};
