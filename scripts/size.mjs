@@ -4,14 +4,15 @@ import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import { minify } from 'terser';
 import { gzipSync } from 'node:zlib';
-import { TERSER } from './minify.mjs';
+import { constToLet, TERSER } from './minify.mjs';
 
 const KB = 1024;
 // `adds` budgets what an entry adds to the one before it.
 export const BUDGETS = [
-  { name: 'core (track, identity, queue, transport)', input: 'src/core.ts', limit: 5 * KB },
-  { name: 'auto-capture', input: 'src/index.ts', without: /exposure\/index/, adds: 3 * KB },
-  { name: 'exposure', input: 'src/index.ts', adds: 2 * KB },
+  // Raised in issue 9 for correctness (5 KB before): storage limits, one tracker per process, masking of every written form.
+  { name: 'core (track, identity, queue, transport)', input: 'src/core.ts', limit: 5.5 * KB },
+  { name: 'auto-capture', input: 'src/index.ts', without: /exposure\/index/, adds: 3.5 * KB },
+  { name: 'exposure', input: 'src/index.ts', adds: 1.75 * KB },
   { name: 'whole bundle', input: 'src/index.ts', limit: 10 * KB },
 ];
 
@@ -29,7 +30,7 @@ export async function measure(input, without) {
   });
   const { output } = await bundle.generate({ format: 'cjs', exports: 'named' });
   await bundle.close();
-  const min = (await minify(output[0].code, TERSER)).code;
+  const min = (await minify(constToLet(output[0].code), TERSER)).code;
   return { min: Buffer.byteLength(min), gzip: gzipSync(min, { level: 9 }).length };
 }
 

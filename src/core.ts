@@ -4,10 +4,11 @@
  */
 import { createWxPlatform } from './platform/wx';
 import { createTrackerWith } from './tracker';
-import type { EventMap, Tracker } from './types';
+import type { EventMap, EventPlan, Tracker } from './types';
 
 export type * from './types';
 
-export function createTracker<E extends EventMap = EventMap>(): Tracker<E> {
-  return createTrackerWith<E>(createWxPlatform);
+export function createTracker<E extends EventPlan<E> = EventMap>(): Tracker<E> {
+  // The plan is a compile-time matter only.
+  return createTrackerWith(createWxPlatform) as unknown as Tracker<E>;
 }

@@ -6,27 +6,27 @@ export interface Logger {
   once(key: string, message: string): void;
 }
 
-export function createLogger(isDebug: () => boolean): Logger {
+export function createLogger(isDebug: () => unknown): Logger {
   const seen: { [key: string]: 1 } = {};
-  const out = (kind: 'warn' | 'log', message: string, ...data: unknown[]) => {
-    try {
-      console[kind]('[wetrack] ' + message, ...data);
-    } catch (e) {
-      // no console, or a broken one: nothing to tell
-    }
-  };
+  // No console, or a broken one: nothing to tell.
+  const out = (kind: 'warn' | 'log', message: string, ...data: unknown[]) => attempt(() => console[kind]('[wetrack] ' + message, ...data));
   return {
     warn: (m) => out('warn', m),
     debug: (m, d) => isDebug() && out('log', m, d),
-    once: (key, m) => seen[key] || ((seen[key] = 1), out('warn', m)),
+    once(key, m) {
+      if (!seen[key]) (seen[key] = 1), out('warn', m);
+    },
   };
 }
 
-/** Text for any value, also one whose toString throws or a Symbol, which `'' + v` cannot take. */
-export function str(v: unknown): string {
+/** What f returns, or `fallback` when it throws: host code that may be missing (an old base library, no wx) or throw. */
+export function attempt<T>(f: () => T, fallback?: T): T | undefined {
   try {
-    return String(v);
+    return f();
   } catch (e) {
-    return typeof v;
+    return fallback;
   }
 }
+
+/** Text for any value, also one whose toString throws or a Symbol, which `'' + v` cannot take. */
+export const str = (v: unknown): string => attempt(() => String(v), typeof v)!;

@@ -41,7 +41,7 @@ export function resolveOptions(input: unknown, log: Logger): Resolved | null {
   for (const k in DEFAULTS) {
     const v = o[k] as number;
     const d = (DEFAULTS as { [key: string]: unknown })[k];
-    if (MATCH[k] ? !MATCH[k].test(v as unknown as string) : d === Object(d) ? v !== Object(v) : !(typeof v == 'number' && v % 1 == 0 && v >= 1 && v < 2 ** 31)) {
+    if (MATCH[k] ? !MATCH[k].test(v as unknown as string) : d === Object(d) ? v !== Object(v) : !(Number.isInteger(v) && v >= 1 && v < 2 ** 31)) {
       bad(k);
       o[k] = d;
     }

@@ -1,3 +1,4 @@
+import { attempt } from './log';
 import type { Masker } from './mask';
 import type { Properties } from './types';
 
@@ -31,24 +32,18 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
     if (t != 'object') return tell(t + ' dropped');
     if (v instanceof Date) {
       // The intrinsic, not whatever toISOString the object carries; it throws for an invalid date.
-      try {
-        return Date.prototype.toISOString.call(v);
-      } catch (e) {
-        return tell('invalid Date, null'), null;
-      }
+      return attempt(() => Date.prototype.toISOString.call(v)) || (tell('invalid Date, null'), null);
     }
     if (seen.indexOf(v) >= 0) return tell('circular');
     if (path.length > MAX_DEPTH) return tell('too deep');
     seen.push(v);
     const arr = Array.isArray(v);
     const out: Properties = arr ? ([] as unknown as Properties) : {};
-    let keys: string[] = [];
-    try {
-      // An array is its positions, up to the budget (a sparse one may claim a huge length); extra keys are not data.
-      keys = arr ? Array.from({ length: Math.min((v as unknown[]).length, budget + 1) }, (_, i) => '' + i) : Object.keys(v as object);
-    } catch (e) {
-      tell('unreadable'); // a proxy that refuses
-    }
+    // An array is its positions, up to the budget (a sparse one may claim a huge length); extra keys are not data.
+    // A proxy may refuse.
+    const keys =
+      attempt(() => (arr ? Array.from({ length: Math.min((v as unknown[]).length, budget + 1) }, (_, i) => '' + i) : Object.keys(v as object))) ||
+      (tell('unreadable'), []);
     for (const k of keys) {
       path.push(k);
       let y: unknown;
@@ -67,11 +62,11 @@ export function sanitize(input: unknown, mask: Masker, note: (path: string, what
     seen.pop();
     return out;
   };
-  try {
+  const all = (): Properties => {
     if (input == null) return {};
     if (typeof input != 'object' || Array.isArray(input) || input instanceof Date) return tell('not an object'), {};
     return walk(input) as Properties;
-  } catch (e) {
-    return tell('unreadable'), {}; // a revoked proxy, a prototype trap that throws
-  }
+  };
+  // A revoked proxy, a prototype trap that throws: unreadable.
+  return attempt(all) || (tell('unreadable'), {});
 }

@@ -7,12 +7,12 @@ export type Stages = Record<PluginType, Plugin[]>;
 export const newStages = (): Stages => ({ before: [], enrichment: [], destination: [] });
 
 /**
- * Runs the before plugins, then the enrichment plugins. A plugin that throws is skipped for
- * that event; one that returns null drops the event.
+ * Runs a chain of plugins (the before plugins, then the enrichment plugins). A plugin that throws
+ * is skipped for that event; one that returns null drops the event.
  */
-export function runTimeline(stages: Stages, event: TrackedEvent, log: Logger): TrackedEvent | null {
+export function runTimeline(chain: Plugin[], event: TrackedEvent, log: Logger): TrackedEvent | null {
   let e: TrackedEvent | null = event;
-  for (const p of stages.before.concat(stages.enrichment)) e = e && runPlugin(p, e, log);
+  for (const p of chain) e = e && runPlugin(p, e, log);
   return e;
 }
 

@@ -17,12 +17,14 @@ const MAX_BUFFERED = 1000;
 /** What the auto-capture and exposure modules see of a tracker, beyond the public API. */
 export interface TrackerInternals {
   platform?: Platform;
-  options?: Resolved;
+  resolved?: Resolved;
   log: Logger;
   /** True when this install had no stored identity at init. */
   firstLaunch?: boolean;
   /** Called once init has started the tracker, after the calls made before init were replayed. */
   start?: () => void;
+  /** The session id: a new one after sessionTimeoutMs in the background. */
+  session?: string;
   /** Runs public method `k` as if called at `time`: how calls made before init, here or in another copy, are replayed. */
   at?: (time: number, k: string, args: unknown[]) => unknown;
 }
@@ -42,7 +44,6 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   let mask: Masker;
   let id: Identity;
   let consent: Consent;
-  let sessionId: string;
   let hiddenAt = 0;
   let stamp: number | undefined;
   let held: TrackedEvent[] = [];
@@ -54,7 +55,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   // Event ids: a random 128-bit prefix per process and a counter; unique like random ids, and cheap.
   const idPrefix = randomId();
   let idCount = 0;
-  const log = createLogger(() => !!(opts && opts.debug));
+  const log = createLogger(() => opts && opts.debug);
   const internals: TrackerInternals = { log };
 
   /** One warning shape for bad input: the call, the field and what came. */
@@ -102,10 +103,11 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       delete timers[name];
     }
     // userId and page stay undefined when unknown, and JSON leaves them out.
-    let e = runTimeline(plugins, { id: idPrefix + (idCount++).toString(36), name: mask.text(name), time, anonymousId: id.a, userId: id.u, sessionId, page: platform.page(), properties }, log);
+    const chain = plugins.before.concat(plugins.enrichment);
+    let e = runTimeline(chain, { id: idPrefix + (idCount++).toString(36), name: mask.text(name), time, anonymousId: id.a, userId: id.u, sessionId: internals.session!, page: platform.page(), properties }, log);
     if (e && opts!.beforeSend) e = opts!.beforeSend(e);
     if (!e) return;
-    if (plugins.before.length + plugins.enrichment.length || opts!.beforeSend) {
+    if (chain.length || opts!.beforeSend) {
       // What plugins and beforeSend return is copied, made JSON-safe and masked as a whole: a fresh
       // object each time, so one returned twice or changed later cannot touch what is queued.
       const r = clean(e) as unknown as TrackedEvent;
@@ -114,7 +116,8 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     }
     log.debug(name, e);
     if (consent == 'granted') enqueue(e);
-    else if (held.length < opts!.maxQueueEvents) held.push(e);
+    // Past maxQueueEvents the oldest go, as in the queue: counted, their seqs skipped.
+    else if (held.push(e) > opts!.maxQueueEvents) held.shift(), queue.skip();
   };
 
   /**
@@ -145,7 +148,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     const loaded = loadIdentity(platform, o.name + '_id');
     id = loaded || newIdentity();
     internals.firstLaunch = !loaded;
-    sessionId = randomId();
+    internals.session = randomId();
     queue = createQueue(platform, o.name, o.maxQueueEvents, log);
     delivery = createDelivery(
       platform,
@@ -155,13 +158,13 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
       log,
     );
     // Only now, with every part built: an init that failed above leaves the tracker unstarted, not half-started.
-    opts = internals.options = o;
+    opts = internals.resolved = o;
     applyConsent(o.consent);
-    platform.onNetwork((on) => delivery.online(on));
+    platform.onNetwork(delivery.online);
     platform.onAppShow(
       guard('app show', () => {
         // A long stay in the background ends the session.
-        if (hiddenAt && Date.now() - hiddenAt > o.sessionTimeoutMs) sessionId = randomId();
+        if (hiddenAt && Date.now() - hiddenAt > o.sessionTimeoutMs) internals.session = randomId();
         hiddenAt = 0;
       }),
     );
@@ -197,7 +200,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   const methods = {
     track,
     identify(userId: unknown, traits?: unknown) {
-      if (!(typeof userId == 'string' ? /^.{1,255}$/.test(userId) : typeof userId == 'number' && isFinite(userId)))
+      if (!(typeof userId == 'string' ? /^.{1,255}$/.test(userId) : Number.isFinite(userId)))
         return bad('identify', 'userId', userId);
       id.u = String(userId);
       saveIdentity();
@@ -249,7 +252,7 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     // Waits for the first default instance started, here or in another copy.
     if (slot && !buffered.length) slot.w.push(() => buffered && follow(slot.t as FullTracker));
     if (buffered.length < MAX_BUFFERED) buffered.push([k, Date.now(), args]);
-    else log.once('buffer', k + ': dropped: init was not called');
+    else log.once('buffer', k + ': init not called; dropped');
   };
 
   const tracker = {

@@ -1,8 +1,15 @@
 /** A property bag as the app hands it to the SDK. Values are sanitised before they are stored. */
 export type Properties = { [key: string]: unknown };
 
-/** A tracking plan: event name to the properties that event takes. */
+/** The untyped plan: any event name, any properties. */
 export type EventMap = { [name: string]: Properties | undefined };
+
+/**
+ * What a tracking plan must be: event name to the properties that event takes, each an object type
+ * (a type literal or an interface), or `undefined` for an event without properties. A plan written
+ * as an `interface` fits: no index signature is asked for.
+ */
+export type EventPlan<E> = { [K in keyof E]: object | undefined };
 
 /**
  * Augment this interface to type the default instance:
@@ -11,8 +18,11 @@ export type EventMap = { [name: string]: Properties | undefined };
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface TrackingPlan {}
 
-/** The plan the default instance is typed with: the augmented TrackingPlan, or any event. */
-export type DefaultPlan = keyof TrackingPlan extends never ? EventMap : TrackingPlan & EventMap;
+/**
+ * The plan the default instance is typed with: the augmented TrackingPlan alone (so an unknown
+ * event name is an error), or any event while it is not augmented.
+ */
+export type DefaultPlan = keyof TrackingPlan extends never ? EventMap : TrackingPlan;
 
 export type Consent = 'granted' | 'pending' | 'denied';
 
@@ -129,8 +139,10 @@ export interface UserPropertyOptions {
   once?: boolean;
 }
 
-export interface Tracker<E extends EventMap = EventMap> {
-  init<P extends EventMap = E>(options: Options): Tracker<P>;
+/** The core tracker, typed with a plan: unknown event names and wrong property types do not compile. */
+export interface Tracker<E extends EventPlan<E> = EventMap> {
+  /** Starts the tracker; returns it, typed with the plan given as the type argument. */
+  init<P extends EventPlan<P> = E>(options: Options): Tracker<P>;
   track<K extends keyof E & string>(name: K, ...properties: undefined extends E[K] ? [properties?: E[K]] : [properties: E[K]]): void;
   identify(userId: string, traits?: Properties): void;
   reset(): void;

@@ -15,12 +15,14 @@ export interface PageLike {
 
 interface Visit {
   query?: unknown;
-  /** When the page was last shown; 0 while hidden. */
-  shownAt: number;
+  /** When the page was last shown; 0 (or unset) while hidden. */
+  shownAt?: number;
   /** Visible time of this page view before a native flow hid it. */
   ms: number;
-  /** When a native flow (previewImage, requestPayment…) hid the page; 0 otherwise. */
-  pausedAt: number;
+  /** When a native flow (previewImage, requestPayment…) hid the page; 0 (or unset) otherwise. */
+  pausedAt?: number;
+  /** The page has rendered (onReady): exposure can observe it. */
+  rendered?: 1;
 }
 
 /** A listener of a page lifecycle or component lifetime, called with the instance and the arguments. */
@@ -40,15 +42,16 @@ export function createCapture(tracker: FullTracker) {
   const log = tracker.internals.log;
   const visits = new WeakMap<object, Visit>();
   let lastRoute: string | undefined;
+  // Unset at first: no key equals undefined, and now - undefined is NaN, never < SAME_GESTURE_MS.
   let lastTap: unknown;
-  let lastTapKey = '';
-  let lastTapAt = -Infinity;
+  let lastTapKey: string | undefined;
+  let lastTapAt: number | undefined;
   /** The handlers one gesture has reached so far, until it is written. */
   let gesture: Properties[] | undefined;
   const listeners: { [name: string]: Listener[] } = {};
   let behavior: unknown;
   /** A page paused by a native flow before the app hid: its view ends if another page shows first. */
-  let pending: [object, Visit] | undefined;
+  let pending: object | undefined;
   /** Candidates that came from a component's custom event rather than a finger. */
   const reemitted = new WeakSet<Properties>();
 
@@ -78,84 +81,26 @@ export function createCapture(tracker: FullTracker) {
       for (const fn of listeners[name] || []) cap.safe(() => fn(self, args));
     },
     /** The SDK's behavior (wrap.ts), registered once, when a component first needs it. */
-    behavior(): unknown {
+    ours(): unknown {
       return behavior || (behavior = makeBehavior(behaviorOptions(cap)));
     },
+    // flow, route and excluded are called once capture has started (cap.on), so with a platform.
     /** The native flow the user is in, if any: the platform knows it from the wx call. */
     flow(): string | undefined {
-      const platform = tracker.internals.platform;
-      return cap.away || (platform && platform.flow && platform.flow());
+      const platform = tracker.internals.platform!;
+      return cap.away || (platform.flow && platform.flow());
     },
-    route(page: unknown): string | undefined {
-      const platform = tracker.internals.platform;
-      return (page ? (page as PageLike).route : undefined) || (platform && platform.page());
+    route(page?: object): string | undefined {
+      return (page && (page as PageLike).route) || tracker.internals.platform!.page();
     },
-    excluded(route: string | undefined): boolean {
-      const ex = cap.on && cap.on.excludePages;
-      return !!ex && ex.some((r) => (typeof r == 'string' ? r == route || r == '/' + route : r.test(route || '')));
+    excluded(route: string | undefined): unknown {
+      const ex = cap.on!.excludePages;
+      return ex && ex.some((r) => (typeof r == 'string' ? r == route || r == '/' + route : r.test(route || '')));
     },
     visit(page: object): Visit {
       let v = visits.get(page);
-      if (!v) visits.set(page, (v = { shownAt: 0, ms: 0, pausedAt: 0 }));
+      if (!v) visits.set(page, (v = { ms: 0 }));
       return v;
-    },
-    load(page: object, query: unknown) {
-      cap.visit(page).query = query;
-    },
-    /**
-     * A page view is the page becoming visible: its first show, or a show after it was really
-     * hidden. A host calling `this.onShow()` itself on a page already shown (from onLoad, to share
-     * refresh code) is the same page view; so is the return from a native flow (previewImage,
-     * requestPayment…) that hid the page for less than a session timeout.
-     */
-    show(page: object) {
-      const on = cap.on;
-      const route = cap.route(page);
-      if (pending && !cap.away && pending[0] != page) cap.end(pending[0], pending[1]);
-      pending = cap.away = undefined;
-      if (!on || cap.excluded(route)) return;
-      const v = cap.visit(page);
-      const now = Date.now();
-      if (v.shownAt) return;
-      v.shownAt = now;
-      if (v.pausedAt) {
-        if (now - v.pausedAt < tracker.internals.options!.sessionTimeoutMs) {
-          v.pausedAt = 0;
-          return cap.fire('view', page, ['resume']);
-        }
-        cap.end(page, v);
-        v.shownAt = now;
-      }
-      if (on.pageView) {
-        const props: Properties = { path: route, query: v.query || (page as PageLike).options, referrer: lastRoute };
-        if (on.titles && route && on.titles[route]) props.title = on.titles[route];
-        tracker.track('$page_view', props);
-      }
-      lastRoute = route;
-      cap.fire('view', page, ['start']);
-    },
-    /** onHide, or onUnload of a page that was still visible (a closed page gets only onUnload). */
-    leave(page: object, hiding?: boolean) {
-      const v = visits.get(page);
-      if (!cap.on || !v || !(v.shownAt || v.pausedAt)) return;
-      const now = Date.now();
-      if (v.shownAt) v.ms += Math.max(0, now - v.shownAt);
-      v.shownAt = 0;
-      if (hiding && cap.flow()) {
-        v.pausedAt = v.pausedAt || now;
-        // Until the app hides too: a page hidden by itself within the flow's window (a payment
-        // refused at once, then a navigation) ends its view when the next page shows.
-        if (!cap.away) pending = [page, v];
-        return cap.fire('view', page, ['pause']);
-      }
-      cap.end(page, v);
-    },
-    /** The end of a page view: its $page_leave with the time it was visible. */
-    end(page: object, v: Visit) {
-      const ms = Math.min(MAX_VISIBLE_MS, v.ms);
-      v.shownAt = v.ms = v.pausedAt = 0;
-      if (cap.on!.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
-      cap.fire('view', page, ['end']);
     },
     /**
      * One gesture is one $tap. Every handler a native tap reaches while it bubbles (nested
@@ -168,9 +113,8 @@ export function createCapture(tracker: FullTracker) {
      * component's inner handler gives way to the app's own handler on the component.
      */
     tap(e: unknown, handler: string) {
-      const on = cap.on;
       const ev = e as { type?: string; timeStamp?: number; target?: Bag; currentTarget?: Bag; touches?: unknown; changedTouches?: unknown } | null;
-      if (!on || !on.tap || !ev || typeof ev != 'object' || !ev.currentTarget) return;
+      if (!cap.on || !cap.on.tap || !ev || !ev.currentTarget) return;
       const native = Array.isArray(ev.changedTouches) || Array.isArray(ev.touches);
       // A custom event a component emits while a tap is dispatched is that tap re-emitted under
       // the component's own name (vant's van-button: `click`; tdesign's: `tap`).
@@ -181,25 +125,23 @@ export function createCapture(tracker: FullTracker) {
         const key = ev.type + ':' + ev.timeStamp;
         same = ev === lastTap || (ev.timeStamp !== undefined && key == lastTapKey);
         lastTapKey = key;
-      } else same = now - lastTapAt < SAME_GESTURE_MS;
+      } else same = now - (lastTapAt as number) < SAME_GESTURE_MS;
       lastTap = ev;
       lastTapAt = now;
       const target = ev.target || {};
-      const current = ev.currentTarget;
-      const dataset = Object.assign({}, target.dataset, current.dataset) as Bag;
-      let id = (current.id || target.id || undefined) as string | undefined;
+      const dataset = Object.assign({}, target.dataset, ev.currentTarget.dataset) as Bag;
+      let id = (ev.currentTarget.id || target.id || undefined) as string | undefined;
       // Taro 3 sends every event of every element to one method, `eh`, with generated ids and
       // only its own `sid` in the dataset: none of them names anything the developer wrote.
       if (handler == 'eh') {
         handler = '';
         delete dataset.sid;
-        if (/^_([A-Z]+|n_\d+)$/.test(id || '')) id = undefined;
+        if (/^_([A-Z]+|n_\d+)$/.test(id as string)) id = undefined;
       }
       const candidate: Properties = { type: ev.type, handler: handler || undefined, element_id: id, dataset, slot: dataset.wtSlot };
       if (!native) reemitted.add(candidate);
-      if (same && gesture) return void gesture.push(candidate);
-      if (same) return;
-      const route = cap.route(undefined);
+      if (same) return void (gesture && gesture.push(candidate));
+      const route = cap.route();
       const g: Properties[] = (gesture = [candidate]);
       Promise.resolve().then(() =>
         cap.safe(() => {
@@ -207,23 +149,19 @@ export function createCapture(tracker: FullTracker) {
           const named = (c: Properties) => c.element_id || Object.keys(c.dataset as Bag).some((k) => (c.dataset as Bag)[k] != null);
           // A component's re-emitted event reaches the app's binding on the component: it names
           // the app's element, where a library's inner elements carry data-* of their own.
-          const chosen = g.filter((c) => reemitted.has(c) && named(c))[0] || g.filter(named)[0] || g[0];
+          const chosen = g.find((c) => reemitted.has(c) && named(c)) || g.find(named) || g[0];
           if (!g.some((c) => 'wtIgnore' in (c.dataset as Bag)) && !cap.excluded(route)) tracker.track('$tap', Object.assign({ path: route }, chosen, { type: g[0].type }));
         }),
       );
-    },
-    tabTap(item: unknown) {
-      const i = (item || {}) as Bag;
-      if (cap.on && cap.on.tabTap) tracker.track('$tab_tap', { index: i.index, pagePath: i.pagePath, text: i.text });
     },
     /** Records a share and returns what the host handler returned, with only the path (or timeline query) extended. */
     share(page: object, args: unknown[], method: 'message' | 'timeline', result: unknown): unknown {
       const on = cap.on;
       if (!on || !on.share) return result;
-      const from = args[0] && (args[0] as Bag).from;
       const route = cap.route(page);
-      tracker.track('$share', { method, from, path: route, share_depth: on.shareChain ? cap.depth : undefined });
-      if (!on.shareChain || !cap.sharer) return result;
+      tracker.track('$share', { method, from: args[0] && (args[0] as Bag).from, path: route, share_depth: on.shareChain ? cap.depth : undefined });
+      // start() set the sharer (12 characters of the anonymous id) with cap.on.
+      if (!on.shareChain) return result;
       const token = SHARE_PARAM + '=' + cap.sharer + '.' + cap.depth;
       const extend = (r: unknown): unknown => {
         if (r && typeof (r as PromiseLike<unknown>).then == 'function') return (r as Promise<unknown>).then(extend);
@@ -233,11 +171,12 @@ export function createCapture(tracker: FullTracker) {
           out.query = (out.query ? out.query + '&' : '') + token;
         } else {
           const query = (page as PageLike).options || {};
-          // A path that already carries a share parameter (forwarded from the launch) gets ours instead.
+          // A path that already carries a share parameter (forwarded from the launch; wts is
+          // SHARE_PARAM, written out: a literal regex is smaller than one built) gets ours instead.
           const path = ((out.path as string) || '/' + route + '?' + Object.keys(query).map((k) => k + '=' + query[k]).join('&'))
-            .replace(RegExp('([?&])' + SHARE_PARAM + '=[^&]*&?'), '$1')
+            .replace(/([?&])wts=[^&]*&?/, '$1')
             .replace(/[?&]$/, '');
-          out.path = path + (path.indexOf('?') >= 0 ? '&' : '?') + token;
+          out.path = path + (/\?/.test(path) ? '&' : '?') + token;
           if (out.promise) out.promise = extend(out.promise);
         }
         return out;
@@ -245,11 +184,74 @@ export function createCapture(tracker: FullTracker) {
       return extend(result);
     },
   };
-  cap.listen('onLoad', (self, a) => cap.load(self, a[0]));
-  cap.listen('onShow', (self) => cap.show(self));
-  cap.listen('onHide', (self) => cap.leave(self, true));
-  cap.listen('onUnload', (self) => cap.leave(self));
-  cap.listen('onTabItemTap', (_, a) => cap.tabTap(a[0]));
+
+  /**
+   * A page view is the page becoming visible: its first show, or a show after it was really
+   * hidden. A host calling `this.onShow()` itself on a page already shown (from onLoad, to share
+   * refresh code) is the same page view; so is the return from a native flow (previewImage,
+   * requestPayment…) that hid the page for less than a session timeout.
+   */
+  const show = (page: object) => {
+    const on = cap.on;
+    if (pending && !cap.away && pending != page) end(pending);
+    pending = cap.away = undefined;
+    if (!on) return;
+    const route = cap.route(page);
+    if (cap.excluded(route)) return;
+    const v = cap.visit(page);
+    if (v.shownAt) return;
+    const now = (v.shownAt = Date.now());
+    if (v.pausedAt) {
+      if (now - v.pausedAt < tracker.internals.resolved!.sessionTimeoutMs) {
+        v.pausedAt = 0;
+        return cap.fire('view', page, ['resume']);
+      }
+      end(page);
+      v.shownAt = now;
+    }
+    if (on.pageView) {
+      const props: Properties = { path: route, query: v.query || (page as PageLike).options, referrer: lastRoute };
+      if (on.titles && route && on.titles[route]) props.title = on.titles[route];
+      tracker.track('$page_view', props);
+    }
+    lastRoute = route;
+    cap.fire('view', page, ['start']);
+  };
+
+  /** onHide, or onUnload of a page that was still visible (a closed page gets only onUnload). */
+  const leave = (page: object, hiding?: boolean) => {
+    const v = visits.get(page);
+    // Only a started capture sets shownAt or pausedAt.
+    if (!v || !(v.shownAt || v.pausedAt)) return;
+    if (v.shownAt) v.ms += Math.max(0, Date.now() - v.shownAt);
+    v.shownAt = 0;
+    if (hiding && cap.flow()) {
+      v.pausedAt = v.pausedAt || Date.now();
+      // Until the app hides too: a page hidden by itself within the flow's window (a payment
+      // refused at once, then a navigation) ends its view when the next page shows.
+      if (!cap.away) pending = page;
+      return cap.fire('view', page, ['pause']);
+    }
+    end(page);
+  };
+
+  /** The end of a page view: its $page_leave with the time it was visible. */
+  const end = (page: object) => {
+    const v = cap.visit(page);
+    const ms = Math.min(MAX_VISIBLE_MS, v.ms);
+    v.shownAt = v.ms = v.pausedAt = 0;
+    if (cap.on!.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
+    cap.fire('view', page, ['end']);
+  };
+
+  cap.listen('onLoad', (self, a) => (cap.visit(self).query = a[0]));
+  cap.listen('onShow', show);
+  cap.listen('onHide', (self) => leave(self, true));
+  cap.listen('onUnload', (self) => leave(self));
+  cap.listen('onTabItemTap', (_, a) => {
+    const i = (a[0] || {}) as Bag;
+    if (cap.on && cap.on.tabTap) tracker.track('$tab_tap', { index: i.index, pagePath: i.pagePath, text: i.text });
+  });
   return cap;
 }
 

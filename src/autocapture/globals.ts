@@ -1,4 +1,4 @@
-import { str, type Logger } from '../log';
+import { attempt, str, type Logger } from '../log';
 import { MARK, type Fn } from './hook';
 
 type Ctor = Fn;
@@ -6,13 +6,9 @@ declare let Page: Ctor;
 declare let Component: Ctor;
 declare let Behavior: Ctor;
 
-/** Registers a behavior with the Behavior there is; undefined where there is none, or it failed. */
+/** Registers a behavior with the Behavior there is; undefined where there is none (a ReferenceError, or not a function), or it failed. */
 export function makeBehavior(options: object): unknown {
-  try {
-    return typeof Behavior == 'function' ? Behavior(options) : undefined;
-  } catch (e) {
-    return undefined;
-  }
+  return attempt(() => Behavior(options));
 }
 
 /**

@@ -9,13 +9,13 @@ export type Bag = { [key: string]: unknown };
  * arguments, return value (promises included) and its own exceptions; a fault in `before` is
  * swallowed by `safe`. A missing function is injected as a no-op; one already wrapped is left alone.
  */
-export function hook(fn: unknown, before: (self: unknown, args: unknown[]) => void, safe: (f: () => void) => void, mark = MARK): Fn {
+export function hook(fn: unknown, before: (self: unknown, args: unknown[]) => void, safe: (f: () => void) => void): Fn {
   const host = fn as Fn | undefined;
-  if (host && (host as unknown as Bag)[mark]) return host;
+  if (host && host[MARK]) return host;
   const w: Fn = function (this: unknown, ...args: unknown[]) {
     safe(() => before(this, args));
     return host && host.apply(this, args);
   };
-  (w as unknown as Bag)[mark] = 1;
+  w[MARK] = 1;
   return w;
 }

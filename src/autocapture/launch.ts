@@ -1,16 +1,11 @@
 import type { EnterOptions } from '../platform/launch';
+import { attempt } from '../log';
 import type { Properties } from '../types';
 
 /** The share-chain parameter added to shared paths: `wts=<sharer>.<depth>`. */
 export const SHARE_PARAM = 'wts';
 
-const decode = (s: string) => {
-  try {
-    return decodeURIComponent(s);
-  } catch (e) {
-    return s;
-  }
-};
+const decode = (s: string) => attempt(() => decodeURIComponent(s), s)!;
 
 /** Query parameters of a URL or path, decoded. */
 export function parseQuery(url: string): { [key: string]: string } {
@@ -28,12 +23,13 @@ export function parseQuery(url: string): { [key: string]: string } {
 export function launchProperties(o: EnterOptions): Properties {
   const query = o.query || {};
   const p: Properties = { scene: o.scene, path: o.path, query, referrer_app_id: o.referrerInfo && o.referrerInfo.appId };
-  const qrUrl = query.q ? decode(query.q) : '';
+  const qrUrl = decode(query.q || '');
   if (qrUrl) p.qr_url = qrUrl;
   if (query.scene) p.qr_scene = decode(query.scene);
   const all = Object.assign(parseQuery(qrUrl), query);
   for (const k in all) if (/^utm_/.test(k)) p[k] = all[k];
-  const share = /^(\w+)\.(\d+)$/.exec(query[SHARE_PARAM] || '');
+  // No parameter: exec tests 'undefined', which does not match.
+  const share = /^(\w+)\.(\d+)$/.exec(query[SHARE_PARAM]);
   if (share) (p.share_from = share[1]), (p.share_depth = +share[2]);
   return p;
 }

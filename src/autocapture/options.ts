@@ -22,5 +22,6 @@ export type Resolved = Required<Omit<AutocaptureOptions, 'titles' | 'excludePage
 export function resolveAutocapture(input: boolean | AutocaptureOptions | undefined): Resolved | undefined {
   if (input === false) return;
   const on = { patchGlobals: true, app: true, pageView: true, pageLeave: true, tap: true, share: true, tabTap: true, shareChain: true };
-  return Object.assign(on, input && typeof input == 'object' ? input : {});
+  // Object.assign skips null and false.
+  return Object.assign(on, typeof input == 'object' && input);
 }

@@ -8,8 +8,9 @@ import { hook, MARK, type Bag, type Fn } from './hook';
 const PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload', 'onTabItemTap'];
 /** Component lifetimes the SDK listens to. */
 const COMPONENT_HOOKS = ['attached', 'ready', 'detached'];
-// Page lifecycles: a tap never arrives through them, so they are not tap-wrapped.
-const LIFECYCLE = /^on(Load|Show|Ready|Hide|Unload|PullDownRefresh|ReachBottom|PageScroll|Resize|ShareAppMessage|ShareTimeline|AddToFavorites|TabItemTap|SaveExitState)$/;
+// Page lifecycles: a tap never arrives through them, so they are not tap-wrapped. PAGE_HOOKS and the
+// share handlers are not listed: wrapLifecycles has wrapped (and marked) them before wrapHandlers runs.
+const LIFECYCLE = /^on(PullDownRefresh|ReachBottom|PageScroll|Resize|AddToFavorites|SaveExitState)$/;
 
 const isBag = (o: unknown): o is Bag => !!o && typeof o == 'object';
 
@@ -37,11 +38,11 @@ export function watchInstance(inst: Bag, cap: Capture) {
   );
 }
 
-/** Every other function may be an event handler: the first argument tells whether it is a tap. */
+/** Every other function may be an event handler: the first argument tells whether it is a tap. One already wrapped hook() gives back as it is. */
 function wrapHandlers(bag: Bag, cap: Capture) {
   for (const k in bag) {
     const fn = bag[k];
-    if (typeof fn == 'function' && !(fn as Fn)[MARK] && !LIFECYCLE.test(k)) bag[k] = hook(fn, (_, a) => cap.tap(a[0], k), cap.safe);
+    if (typeof fn == 'function' && !LIFECYCLE.test(k)) bag[k] = hook(fn, (_, a) => cap.tap(a[0], k), cap.safe);
   }
 }
 
@@ -87,7 +88,7 @@ function wrapLifecycles(bag: Bag, names: string[], add: boolean, cap: Capture) {
  */
 function addHooks(o: Bag, methods: Bag, isComponent: boolean, cap: Capture) {
   const list = o.behaviors;
-  const ours = (isComponent || (Array.isArray(list) && list.length)) && (list === undefined || Array.isArray(list)) ? cap.behavior() : undefined;
+  const ours = (isComponent || (Array.isArray(list) && list.length)) && (list === undefined || Array.isArray(list)) ? cap.ours() : undefined;
   if (ours) o.behaviors = [ours].concat((list as unknown[]) || []);
   wrapLifecycles(methods, PAGE_HOOKS, !ours, cap);
   if (!isComponent || ours) return;
@@ -103,8 +104,9 @@ function addHooks(o: Bag, methods: Bag, isComponent: boolean, cap: Capture) {
 export function behaviorOptions(cap: Capture) {
   const lifetimes: Bag = {};
   const methods: Bag = {};
-  for (const name of COMPONENT_HOOKS) lifetimes[name] = listen(undefined, name, cap);
-  for (const name of PAGE_HOOKS) methods[name] = listen(undefined, name, cap);
+  // On empty bags: every hook added, no share handler (absent ones stay absent).
+  wrapLifecycles(lifetimes, COMPONENT_HOOKS, true, cap);
+  wrapLifecycles(methods, PAGE_HOOKS, true, cap);
   return { lifetimes, methods };
 }
 
@@ -120,38 +122,27 @@ function copy(options: Bag): Bag | undefined {
   return o;
 }
 
-/** Page(wetrack.page({...})): the same options, with lifecycles and handlers wrapped. */
-export function wrapPage<T>(options: T, cap: Capture): T {
-  const o = isBag(options) && copy(options);
-  if (!o) return options;
-  addHooks(o, o, false, cap);
-  wrapHandlers(o, cap);
-  return o as T;
-}
-
 /**
- * Component(wetrack.component({...})): handlers in `methods` are tap-wrapped, and page lifecycles
- * in `methods` are listened to, so that a Component used as a page (native, uni-app) gets page
- * events. For a component that is not a page they are never called.
+ * The explicit wrappers, `kind` 0: Page(wetrack.page({...})), the options with lifecycles and
+ * handlers wrapped. 1: Component(wetrack.component({...})), handlers in `methods` tap-wrapped and
+ * page lifecycles in `methods` listened to, so that a Component used as a page (native, uni-app)
+ * gets page events (a component that is not a page never calls them). 2: Behavior(wetrack.behavior({...})),
+ * handlers in `methods` tap-wrapped and the page lifecycles it defines listened to (a page may take
+ * its onLoad or onShow from a behavior). Whatever the options are, the host's constructor gets
+ * them: wrapped, or as they came if wrapping failed.
  */
-export function wrapComponent<T>(options: T, cap: Capture): T {
-  const o = isBag(options) && copy(options);
-  if (!o) return options;
-  const methods = (o.methods = Object.assign({}, o.methods) as Bag);
-  addHooks(o, methods, true, cap);
-  wrapHandlers(methods, cap);
-  return o as T;
-}
-
-/**
- * Behavior(wetrack.behavior({...})): handlers in `methods` are tap-wrapped, and the page
- * lifecycles it defines are listened to (a page may take its onLoad or onShow from a behavior).
- */
-export function wrapBehavior<T>(options: T, cap: Capture): T {
-  const o = isBag(options) && isBag(options.methods) && copy(options);
-  if (!o) return options;
-  const methods = (o.methods = Object.assign({}, o.methods) as Bag);
-  wrapLifecycles(methods, PAGE_HOOKS, false, cap);
-  wrapHandlers(methods, cap);
-  return o as T;
-}
+export const wrapper =
+  (kind: 0 | 1 | 2, cap: Capture) =>
+  <T>(options: T): T => {
+    let out = options;
+    cap.safe(() => {
+      const o = isBag(options) && (kind < 2 || isBag(options.methods)) && copy(options);
+      if (!o) return;
+      const methods = kind ? (o.methods = Object.assign({}, o.methods) as Bag) : o;
+      if (kind > 1) wrapLifecycles(methods, PAGE_HOOKS, false, cap);
+      else addHooks(o, methods, kind > 0, cap);
+      wrapHandlers(methods, cap);
+      out = o as T;
+    });
+    return out;
+  };

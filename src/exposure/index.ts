@@ -30,7 +30,6 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   const sessionCounted = new Set<string>();
   /** The shown page and its scheduler. */
   let view: { page: object; scheduler: ReturnType<typeof createScheduler> } | undefined;
-  const rendered = new WeakSet<object>();
   let rules: ResolvedExposure | undefined;
   let obs: ReturnType<typeof createObservers> | undefined;
   /** The page being loaded: components made during its render belong to it. */
@@ -44,7 +43,8 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   };
 
   const start = (page: object) => {
-    if (!rules || cap.excluded(cap.route(page))) return;
+    // An excluded page never starts a view: capture's show() returned before.
+    if (!rules) return;
     end();
     view = { page, scheduler: createScheduler(rules, emit, rules.once == 'session' ? sessionCounted : new Set(), cap.safe) };
     obs!.startView(page);
@@ -62,18 +62,20 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   cap.listen('onLoad', (self) => (loading = self));
   // The first show comes before the first render: observers then wait for onReady.
   cap.listen('onReady', (self) => {
-    rendered.add(self);
+    cap.visit(self).rendered = 1;
     if (obs) obs.watch(self as Scope, self);
     if (cap.visit(self).shownAt) start(self);
   });
   cap.listen('view', (self, args) => {
     const phase = args[0];
     if (phase == 'start') {
-      if (rendered.has(self)) start(self);
+      if (cap.visit(self).rendered) start(self);
     } else if (view && view.page === self) {
       if (phase == 'end') end();
-      else if (phase == 'pause') view.scheduler.pause(), obs!.endView();
-      else {
+      else if (phase == 'pause') {
+        view.scheduler.pause();
+        obs!.endView();
+      } else {
         // Back from a native flow: the same page view, its counts kept; observers made anew
         // report what is visible now, and dwell times start again from here.
         view.scheduler.resume();
@@ -91,14 +93,15 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   const prevStart = internals.start;
   internals.start = () => {
     if (prevStart) prevStart();
-    const o = internals.options!;
+    const o = internals.resolved!;
     rules = cap.on ? resolveExposure((o as { exposure?: boolean | ExposureOptions }).exposure, internals.log) : undefined;
     obs = rules && createObservers(rules, (s) => view && view.scheduler.see(s), cap.safe);
-    // 'session' counts a slot once until the session ends, as the core decides it: after
-    // sessionTimeoutMs in the background.
-    let hiddenAt = 0;
-    internals.platform!.onAppHide(() => (hiddenAt = Date.now()));
-    internals.platform!.onAppShow(() => hiddenAt && Date.now() - hiddenAt > o.sessionTimeoutMs && sessionCounted.clear());
+    // 'session' counts a slot once until the session ends, as the core decides it (its listener of
+    // app show runs first, registered at init).
+    let session = internals.session;
+    internals.platform!.onAppShow(() => {
+      if (session != internals.session) (session = internals.session), sessionCounted.clear();
+    });
   };
 
   const api: ExposureApi = {

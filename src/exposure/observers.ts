@@ -66,10 +66,10 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
   /** The page whose view is on. */
   let view: object | undefined;
 
-  const gone = (slot: Bag) => see({ slot: String(slot.wtSlot), dataset: slot, ratio: 0, visiblePx: 0 });
+  const sight = (ds: Bag, ratio: number, visiblePx: number) => see({ slot: String(ds.wtSlot), dataset: ds, ratio, visiblePx });
+  const gone = (slot: Bag) => sight(slot, 0, 0);
 
-  const stop = (st: State | undefined) => {
-    if (!st) return;
+  const stop = (st: State) => {
     if (st.ob) st.ob.disconnect();
     if (st.old) st.old.disconnect();
     st.ob = st.old = undefined;
@@ -93,7 +93,7 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
         if (ob == st.ob && old) (st.old = undefined), setTimeout(() => safe(() => old.disconnect()), HANDOVER_MS);
         const ds = res.dataset || {};
         // Nothing from an observer released with its page view.
-        if (st.ob && ds.wtSlot != null) see({ slot: String(ds.wtSlot), dataset: ds, ratio: res.intersectionRatio, visiblePx: res.intersectionRect ? res.intersectionRect.height : 0 });
+        if (st.ob && ds.wtSlot != null) sight(ds, res.intersectionRatio, res.intersectionRect ? res.intersectionRect.height : 0);
       }),
     );
   };
@@ -105,8 +105,7 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
     if (nodes) nodes.forEach((n) => n.dataset && n.dataset.wtSlot != null && slots.push(n.dataset));
     const key = nodes ? slots.map((d) => d.wtSlot + ' ' + d.wtMinRatio).join('\n') : '?';
     if (nodes && key === st.key) return;
-    const ids = new Set(slots.map((d) => String(d.wtSlot)));
-    if (nodes && st.page === view) st.slots.forEach((d) => ids.has(String(d.wtSlot)) || gone(d));
+    if (nodes && st.page === view) st.slots.forEach((d) => slots.some((e) => String(e.wtSlot) == String(d.wtSlot)) || gone(d));
     st.slots = slots;
     st.key = key;
     if (st.page === view) observe(scope, st);
@@ -139,9 +138,9 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
         const setData = scope.setData;
         if (typeof setData == 'function' && !(setData as unknown as Bag)[MARK]) {
           const wrapped = function (this: Scope, data: object, cb?: () => void) {
-            return setData.call(this, data, function (this: unknown) {
+            return setData.call(this, data, function (this: unknown, ...args: unknown[]) {
               safe(() => look(scope));
-              return cb && cb.apply(this, arguments as unknown as []);
+              return cb && cb.apply(this, args as []);
             });
           };
           (wrapped as unknown as Bag)[MARK] = 1;
@@ -160,9 +159,8 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
       scopes.get(st.page)!.delete(scope);
       if (st.page === view) st.slots.forEach(gone);
     },
-    /** A page view starts (or resumes): its scopes that have slots are observed. */
+    /** A page view starts (or resumes), the one before ended (endView): its scopes that have slots are observed. */
     startView(page: object) {
-      this.endView();
       view = page;
       const set = scopes.get(page);
       if (set) set.forEach((scope) => observe(scope, states.get(scope)!));
@@ -170,7 +168,7 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
     /** The page view pauses or ends: every observer is released. */
     endView() {
       const set = view && scopes.get(view);
-      if (set) set.forEach((scope) => stop(states.get(scope)));
+      if (set) set.forEach((scope) => stop(states.get(scope)!));
       view = undefined;
     },
   };

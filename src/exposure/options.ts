@@ -23,11 +23,12 @@ export interface ExposureOptions {
   viewportMargins?: { top?: number; bottom?: number; left?: number; right?: number };
 }
 
-export type ResolvedExposure = Required<Omit<ExposureOptions, 'minVisiblePx' | 'viewportMargins'>> & Pick<ExposureOptions, 'minVisiblePx' | 'viewportMargins'>;
+// `once` unset is 'pageview': the code only asks for 'session' and 'always'.
+export type ResolvedExposure = Required<Omit<ExposureOptions, 'minVisiblePx' | 'viewportMargins' | 'once'>> & Pick<ExposureOptions, 'minVisiblePx' | 'viewportMargins' | 'once'>;
 
 export function resolveExposure(input: boolean | ExposureOptions | undefined, log: Logger): ResolvedExposure | undefined {
   if (input === false) return;
-  const o: ResolvedExposure = Object.assign({ selector: '.wt-exposure', minRatio: 0.5, minDwellMs: 1000, once: 'pageview' as const }, input && typeof input == 'object' ? input : {});
+  const o: ResolvedExposure = Object.assign({ selector: '.wt-exposure', minRatio: 0.5, minDwellMs: 1000 }, typeof input == 'object' && input);
   const m = o.viewportMargins as { [edge: string]: unknown } | undefined;
   if (m !== undefined && !(m === Object(m) && Object.keys(m).every((k) => Number.isFinite(m[k])))) {
     log.warn('init: options.exposure.viewportMargins is invalid; default used');

@@ -12,8 +12,8 @@ export interface Sighting {
 }
 
 interface Slot {
-  /** When the slot last became visible enough; 0 while it is not. */
-  since: number;
+  /** When the slot last became visible enough; 0 (or unset) while it is not. */
+  since?: number;
   dwell: number;
   ratio: number;
   props: Properties;
@@ -30,8 +30,8 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
   let timer: ReturnType<typeof setTimeout> | undefined;
   let paused = false;
 
+  // timer is only ever cleared, never tested: clearing one that fired or was cleared does nothing.
   const due = () => {
-    timer = undefined;
     const now = Date.now();
     let next = Infinity;
     slots.forEach((s, id) => {
@@ -46,24 +46,18 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
     if (next < Infinity) timer = setTimeout(() => safe(due), next - now);
   };
 
-  const arm = () => {
-    if (paused) return;
-    clearTimeout(timer);
-    due();
-  };
-
   return {
     see(s: Sighting) {
       const ds = s.dataset;
       const minRatio = ds.wtMinRatio !== undefined ? +(ds.wtMinRatio as string) : rules.minRatio;
-      // Out of view is never enough, also with a min ratio of 0.
-      const enough = s.ratio > 0 && (s.ratio >= minRatio || (rules.minVisiblePx !== undefined && s.visiblePx >= rules.minVisiblePx));
+      // Out of view is never enough, also with a min ratio of 0. Without minVisiblePx, >= undefined is false.
+      const enough = s.ratio > 0 && (s.ratio >= minRatio || s.visiblePx >= (rules.minVisiblePx as number));
       let slot = slots.get(s.slot);
       if (!slot) {
         if (!enough) return;
         const props: Properties = {};
         for (const k in ds) if (/^wt./.test(k) && !/^wt(Slot|MinRatio|Dwell|Ignore)$/.test(k)) props[k[2].toLowerCase() + k.slice(3)] = ds[k];
-        slots.set(s.slot, (slot = { since: 0, dwell: ds.wtDwell !== undefined ? +(ds.wtDwell as string) : rules.minDwellMs, ratio: 0, props }));
+        slots.set(s.slot, (slot = { dwell: ds.wtDwell !== undefined ? +(ds.wtDwell as string) : rules.minDwellMs, props } as Slot));
       }
       slot.ratio = +s.ratio || 0;
       if (!enough) {
@@ -72,14 +66,14 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
         if (rules.once == 'always') counted.delete(s.slot);
       } else if (!slot.since && !paused) {
         slot.since = Date.now();
-        arm();
+        clearTimeout(timer);
+        due();
       }
     },
     /** Page or app hidden: nothing counts, and every dwell starts again on show. */
     pause() {
       paused = true;
       clearTimeout(timer);
-      timer = undefined;
       slots.forEach((s) => (s.since = 0));
     },
     /** Shown again (back from a native flow): sightings count again. */
@@ -88,7 +82,7 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
     },
     /** Done with this page view: release everything. */
     stop() {
-      this.pause();
+      clearTimeout(timer);
       slots.clear();
     },
   };

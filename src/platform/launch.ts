@@ -1,5 +1,7 @@
 /* Part of the platform adapter: what one launch (one process) shares: its launch options, and its default tracker. */
 
+import { attempt } from '../log';
+
 /** What WeChat says about how the mini-program was opened: scene, path, query, referrerInfo. */
 export interface EnterOptions {
   scene?: number;
@@ -24,11 +26,7 @@ export interface Shared {
 declare const wx: { getLaunchOptionsSync?(): EnterOptions; __wt?: Shared };
 
 export function launchOptions(): EnterOptions {
-  try {
-    return wx.getLaunchOptionsSync!() || {};
-  } catch (e) {
-    return {};
-  }
+  return attempt(() => wx.getLaunchOptionsSync!() || {}, {})!;
 }
 
 /**
@@ -38,9 +36,5 @@ export function launchOptions(): EnterOptions {
  * slot of its own: nothing is shared.
  */
 export function shared(): Shared {
-  try {
-    return wx.__wt || Object.defineProperty(wx, '__wt', { value: { w: [] } }).__wt!;
-  } catch (e) {
-    return { w: [] };
-  }
+  return attempt(() => wx.__wt || Object.defineProperty(wx, '__wt', { value: { w: [] } }).__wt!, { w: [] })!;
 }

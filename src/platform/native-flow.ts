@@ -1,4 +1,5 @@
 /* Part of the platform adapter: which of WeChat's native full-screen flows the user is in. */
+import { attempt } from '../log';
 import type { Platform } from './types';
 
 /**
@@ -25,11 +26,8 @@ declare const wx: { [api: string]: unknown };
  * imports only the core does not carry it.
  */
 export function addNativeFlows(platform: Platform): void {
-  try {
-    platform.flow = watchFlows(wx, platform.onAppHide, platform.onAppShow);
-  } catch (e) {
-    // No wx here: no native flows either.
-  }
+  // No wx here: no native flows either.
+  attempt(() => (platform.flow = watchFlows(wx, platform.onAppHide, platform.onAppShow)));
 }
 
 /**

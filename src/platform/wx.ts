@@ -1,39 +1,22 @@
+/// <reference types="miniprogram-api-typings" />
 import type { BatchContext } from '../types';
 import type { HttpResult, Platform } from './types';
 import { VERSION } from '../version';
-import { topPage } from './pages';
+import { attempt } from '../log';
+import { topRoute } from './pages';
 
 /* The only module that touches `wx`. Public APIs only: no private globals. */
 
 type Info = { [key: string]: string | number | undefined };
-type Callback<T> = (result: T) => void;
-interface Wx {
-  getStorageSync(key: string): unknown;
-  setStorageSync(key: string, value: string): void;
-  removeStorageSync(key: string): void;
-  request(options: {
-    url: string;
-    method: string;
-    data: string;
-    header: Record<string, string>;
-    timeout: number;
-    dataType: string;
-    success: Callback<{ statusCode: number; header?: Record<string, string> }>;
-    fail: Callback<{ errMsg?: string }>;
-  }): void;
-  getNetworkType(options: { success: Callback<{ networkType: string }> }): void;
-  onNetworkStatusChange(listener: Callback<{ isConnected: boolean; networkType: string }>): void;
-  onAppShow(listener: () => void): void;
-  onAppHide(listener: () => void): void;
-  getDeviceInfo?(): Info;
-  getWindowInfo?(): Info;
-  getAppBaseInfo?(): Info;
-  getSystemInfoSync(): Info;
-  getAccountInfoSync(): Info;
-}
+/**
+ * wx as miniprogram-api-typings types it (types only: the reference above adds no code). The split
+ * device APIs are missing before base library 2.20.1, though the typings declare them always.
+ */
+type Wx = Omit<WechatMiniprogram.Wx, 'getDeviceInfo' | 'getWindowInfo' | 'getAppBaseInfo'> &
+  Partial<Pick<WechatMiniprogram.Wx, 'getDeviceInfo' | 'getWindowInfo' | 'getAppBaseInfo'>>;
 
 /** Device facts copied into the batch context under WeChat's own names. */
-const DEVICE_FIELDS = ['brand', 'model', 'platform', 'system', 'screenWidth', 'screenHeight', 'pixelRatio', 'SDKVersion'];
+const DEVICE_FIELDS = 'brand model platform system screenWidth screenHeight pixelRatio SDKVersion'.split(' ');
 
 declare const wx: Wx;
 
@@ -46,26 +29,18 @@ export function retryAfterMs(header: Record<string, string> | undefined, now: nu
   return ms > 0 ? ms : 0;
 }
 
-/** Runs host code that may be missing on an old base library, or throw. */
-function attempt<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    return undefined;
-  }
-}
-
 export function createWxPlatform(): Platform {
   // Captured once: a process that is torn down keeps talking to its own wx, never a newer one.
   const w = wx;
   let network: string | undefined;
   let ctx: BatchContext | undefined;
+  /** Runs a wx API that may be missing on an old base library, or throw. */
   const call = (api: keyof Wx, ...args: unknown[]) => attempt(() => (w[api] as (...a: unknown[]) => Info)(...args));
 
   return {
     read(key) {
       const v = call('getStorageSync', key);
-      return typeof v == 'string' && v ? v : undefined;
+      return (typeof v == 'string' && v) || undefined;
     },
     write(key, value) {
       try {
@@ -108,10 +83,7 @@ export function createWxPlatform(): Platform {
       }
       return Object.assign({}, ctx, { network });
     },
-    page() {
-      const top = topPage();
-      return top && top.route;
-    },
+    page: topRoute,
     onNetwork(listener) {
       call('getNetworkType', { success: (r: { networkType: string }) => listener((network = r.networkType) != 'none', network) });
       call('onNetworkStatusChange', (r: { isConnected: boolean; networkType: string }) => listener(r.isConnected, (network = r.networkType)));

@@ -44,16 +44,16 @@ export function createDelivery(
   log: Logger,
 ): Delivery {
   const items = queue.items;
-  let inFlight = false;
+  let inFlight: boolean | undefined;
   let online = true;
-  let paused = false;
+  let paused: boolean | undefined;
   let interval: ReturnType<typeof setTimeout> | undefined;
   let saver: ReturnType<typeof setTimeout> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
   // While bisecting, batches are cut to `limit` until everything up to seq `until` is through.
   let limit = cfg.batchSize;
-  let until = 0;
+  let until: number | undefined;
   // Drain (send even a short batch) while the head is at or below this seq.
   let target = 0;
   const waiters: (() => void)[] = [];
@@ -62,7 +62,7 @@ export function createDelivery(
 
   /** A serverUrl that WeChat refuses (D/framework/ability/network.html): one warning per cause. */
   const refusedUrl = (why: string, then = '') =>
-    log.once(why, 'init: serverUrl ' + cfg.serverUrl + why + ": WeChat needs https and the domain in the admin console's request list" + then);
+    log.once(why, 'init: serverUrl ' + cfg.serverUrl + why + ": WeChat needs https and the domain in the console's request list" + then);
   // Release and trial builds check every request; a develop build may run in DevTools with the check
   // turned off, where a local http collector is normal.
   try {
@@ -129,9 +129,12 @@ export function createDelivery(
     const v = verdict(status);
     const last = batch[batch.length - 1].seq;
     if (v == 'ok') {
-      queue.ack(last, drops);
+      // An event of this batch that the queue dropped (overflow) while it was in flight arrived after
+      // all: it is not a drop.
+      queue.ack(last, drops + batch.filter((e) => items.indexOf(e) < 0).length);
       attempt = 0;
-      if (last >= until) limit = cfg.batchSize;
+      // Before any bisect until is unset: false, and limit is batchSize anyway.
+      if (last >= until!) limit = cfg.batchSize;
     } else if (v == 'bisect' && batch.length > 1) {
       limit = Math.ceil(batch.length / 2);
       until = last;

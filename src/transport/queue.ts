@@ -21,6 +21,8 @@ export interface Queue {
   dropped(): number;
   /** Gives the event its seq and queues it; returns its entry. */
   add(event: TrackedEvent): Entry;
+  /** An event dropped before it reached the queue (held while consent is pending): its seq is skipped and it is counted. */
+  skip(): void;
   /** Writes what is new, synchronously; returns how many events are still unsaved (0 when all are stored). */
   save(): number;
   /** The collector has everything up to lastSeq (or it was rejected): forget it. */
@@ -42,14 +44,8 @@ interface Meta {
 // measures the stored JSON), so a key of several events stays under the limit; a larger event goes alone.
 const SEGMENT_CHARS = 256 * 1024;
 
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
-  }
-  return n;
-}
+/** Bytes in UTF-8: one per unit, one more beyond ASCII, one more again from U+0800 (a surrogate pair is 2 + 2). */
+export const utf8Length = (s: string) => s.length + s.replace(/[\0-\x7f]+/g, '').length + s.replace(/[^\u0800-\ud7ff\ue000-\uffff]+/g, '').length;
 
 /**
  * A persisted FIFO as an append-only log of segment keys plus one small meta key.
@@ -58,14 +54,11 @@ export function utf8Length(s: string): number {
  * so one watermark (`a`) says what is done, and whole segments behind it are removed.
  */
 export function createQueue(platform: Platform, prefix: string, max: number, log: Logger): Queue {
+  // The meta key; segment k is under metaKey + k.
   const metaKey = prefix + '_q';
   const items: Entry[] = [];
   let segments: [key: number, last: number][] = [];
-  let meta: Meta = { s: 0, a: 0, f: 0, n: 0, d: 0, u: 0 };
-
-  const entry = (e: TrackedEvent): Entry => {
-    return { seq: e.seq as number, event: e };
-  };
+  const meta: Meta = { s: 0, a: 0, f: 0, n: 0, d: 0, u: 0 };
 
   /** A failure leaves the events in memory, where delivery still finds them. */
   const kept = (err: string) => log.once('storage', 'storage: ' + err + '; events kept in memory');
@@ -80,21 +73,21 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
   // Restore what an earlier process left.
   try {
     const raw = platform.read(metaKey);
-    if (raw) meta = Object.assign(meta, JSON.parse(raw));
+    if (raw) Object.assign(meta, JSON.parse(raw));
     // The events the last process could not store died with it: the collector hears of them as drops.
     meta.d += meta.u;
     meta.u = 0;
     for (let k = meta.f; k < meta.n; k++) {
       try {
-        const events = JSON.parse(platform.read(prefix + '_q' + k) || '[]') as TrackedEvent[];
+        const events = JSON.parse(platform.read(metaKey + k) || '[]') as TrackedEvent[];
         let last = 0;
         for (const e of events) {
           last = e.seq as number;
-          if (last > meta.a) items.push(entry(e));
+          if (last > meta.a) items.push({ seq: last, event: e });
         }
         segments.push([k, last]);
       } catch (e) {
-        unreadable(prefix + '_q' + k);
+        unreadable(metaKey + k);
       }
     }
   } catch (e) {
@@ -109,7 +102,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
     meta.a = Math.max(meta.a, lastSeq);
     meta.d = Math.max(0, meta.d - reportedDrops);
     while (segments.length && segments[0][1] <= meta.a) {
-      platform.remove(prefix + '_q' + segments[0][0]);
+      platform.remove(metaKey + segments[0][0]);
       segments.shift();
     }
     meta.f = segments.length ? segments[0][0] : meta.n;
@@ -127,7 +120,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
       const part: string[] = [];
       for (let chars = 0; i < fresh.length && ((chars += json(fresh[i]).length) < SEGMENT_CHARS || !part.length); ) part.push(json(fresh[i++]));
       const last = fresh[i - 1];
-      const err = platform.write(prefix + '_q' + meta.n, '[' + part.join(',') + ']');
+      const err = platform.write(metaKey + meta.n, '[' + part.join(',') + ']');
       if (!err) added.push([meta.n++, last.seq]);
       // On failure the keys just written are not in meta, and the next try overwrites them. The meta key
       // (small: it may fit where events did not) records how many events storage does not have.
@@ -137,7 +130,7 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
         items.splice(items.indexOf(last), 1);
         meta.u--;
         meta.d++;
-        log.once('large', 'storage: ' + err + '; ' + (last.event as TrackedEvent).name + ' too large to store: dropped, counted');
+        log.once('large', 'storage: ' + err + '; ' + (last.event as TrackedEvent).name + ' too large: dropped, counted');
       }
     }
     const left = meta.u;
@@ -146,23 +139,25 @@ export function createQueue(platform: Platform, prefix: string, max: number, log
     segments.push(...added);
   };
 
+  const overflow = () => (meta.d++, log.once('overflow', 'queue full: oldest dropped, counted'));
+
   return {
     items,
     dropped: () => meta.d,
     add(event) {
       event.seq = ++meta.s;
-      const added = entry(event);
+      const added: Entry = { seq: event.seq, event };
       items.push(added);
       meta.u++;
       if (items.length > max) {
-        const gone = items.shift() as Entry;
-        meta.a = gone.seq;
-        meta.d++;
+        meta.a = items.shift()!.seq;
         meta.u = Math.min(meta.u, items.length);
-        log.once('overflow', 'queue full: oldest dropped, counted');
+        overflow();
       }
       return added;
     },
+    // The collector then sees a gap where the oldest held events were, and the count that explains it.
+    skip: () => (meta.s++, overflow()),
     save: () => (store(), meta.u),
     ack,
     clear: () => ack(meta.s, meta.d),

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import { minify } from 'terser';
-import { TERSER } from '../../scripts/minify.mjs';
+import { constToLet, TERSER } from '../../scripts/minify.mjs';
 import { createRuntime, disposeAllRuntimes, mp } from '../sim';
 import { useFakeClock, type FakeClock } from '../support/clock';
 import { startCollector, type Collector } from '../support/collector';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   const { output } = await bundle.generate({ format: 'cjs', exports: 'named' });
   await bundle.close();
-  const code = (await minify(output[0].code, TERSER)).code!;
+  const code = (await minify(constToLet(output[0].code), TERSER)).code!;
   mkdirSync('.tmp/bundle-test', { recursive: true });
   file = `${process.cwd()}/.tmp/bundle-test/index.js`;
   writeFileSync(file, code);
@@ -52,12 +52,17 @@ describe('minified bundle', () => {
       proc.launch();
       const home = proc.currentPage() as unknown as { onBuy(e: unknown): void };
       home.onBuy({ type: 'tap', timeStamp: 5, target: { id: 'b', dataset: {} }, currentTarget: { id: 'b', dataset: {} }, changedTouches: [{}] });
+      // Public names and wire fields survive property mangling: the explicit Behavior wrapper, $tab_tap's text.
+      const go = () => {};
+      expect((wetrack.behavior({ methods: { go } }) as { methods: { go: unknown } }).methods.go).not.toBe(go);
+      (home as unknown as { onTabItemTap(item: unknown): void }).onTabItemTap({ index: 1, pagePath: 'pages/product/index', text: 'Shop' });
       await proc.navigateTo('/pages/product/index');
       wetrack.track('add_to_cart', { sku: 'VG-3', phone: '13812345678', password: 'x', when: new Date(0), big: 10n ** 3n });
       proc.hide();
-      await clock.runUntil(() => collector.events().length >= 10, { label: 'bundle delivered' });
+      await clock.runUntil(() => collector.events().length >= 11, { label: 'bundle delivered' });
       const names = collector.events().map((e) => e.name);
-      expect(names).toEqual(['$app_launch', '$set_once', '$app_show', '$page_view', '$tap', '$page_leave', '$page_view', 'add_to_cart', '$page_leave', '$app_hide']);
+      expect(names).toEqual(['$app_launch', '$set_once', '$app_show', '$page_view', '$tab_tap', '$tap', '$page_leave', '$page_view', 'add_to_cart', '$page_leave', '$app_hide']);
+      expect(collector.events().find((e) => e.name === '$tab_tap')!.properties).toEqual({ plan: 'gold', index: 1, pagePath: 'pages/product/index', text: 'Shop' });
       const cart = collector.events().find((e) => e.name === 'add_to_cart')!;
       expect(cart).toMatchObject({ userId: 'u-1', page: 'pages/product/index', properties: { plan: 'gold', sku: 'VG-3', phone: '[phone]', password: '***', when: '1970-01-01T00:00:00.000Z', big: '1000' } });
       expect((collector.batches[0] as { context: Record<string, unknown> }).context).toMatchObject({ lib: 'wetrack', appId: rt.appId });

@@ -28,7 +28,7 @@ describe('a serverUrl WeChat will refuse', () => {
 
   it.each(['release', 'trial'] as const)('an http serverUrl in a %s build: one warning at init naming init, serverUrl and why', (env) => {
     expect(initIn(env, 'http://collect.example.com/v1/batch')).toEqual([
-      "[wetrack] init: serverUrl http://collect.example.com/v1/batch is not https: WeChat needs https and the domain in the admin console's request list",
+      "[wetrack] init: serverUrl http://collect.example.com/v1/batch is not https: WeChat needs https and the domain in the console's request list",
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('a serverUrl WeChat will refuse', () => {
     expect(log.length).toBeLessThan(15);
     expect(s.collector.requests).toEqual([]);
     expect(warnings()).toEqual([
-      `[wetrack] init: serverUrl ${s.collector.url} refused (request:fail url not in domain list): WeChat needs https and the domain in the admin console's request list; events kept, retrying`,
+      `[wetrack] init: serverUrl ${s.collector.url} refused (request:fail url not in domain list): WeChat needs https and the domain in the console's request list; events kept, retrying`,
     ]);
     // kept in storage: a new process (after the console was fixed) delivers every one of them
     s.restart();
