@@ -9,7 +9,7 @@ import { addAutocapture } from '../../src/autocapture/index';
 import { createWxPlatform } from '../../src/platform/wx';
 import { createTrackerWith } from '../../src/tracker';
 import { createRuntime, mp, type Runtime } from '../sim';
-import { cleanupSimulate, loadComponent, loadPage, renderPage, tap, useSimulateGlobals, type MpOptions, type SimInstance, type WrapMode } from '../support/mp-simulate';
+import { cleanupSimulate, find, flush, loadComponent, loadPage, renderPage, tap, useSimulateGlobals, type MpOptions, type SimInstance, type WrapMode } from '../support/mp-simulate';
 
 type Props = Record<string, unknown>;
 let rt: Runtime;
@@ -213,11 +213,24 @@ describe('one gesture, one $tap', () => {
     expect(taps).toEqual([expect.objectContaining({ type: 'longpress', handler: 'onLong' })]);
   });
 
-  it('input values are never captured', async () => {
-    const def = shopPage(`<input id="pwd" value="hunter2" bindinput="onInput" /><view id="go" data-ok="1" bindtap="onGo">go</view>`, { onInput() {}, onGo() {} });
+  it('an input event and its typed value are never captured: a tap after it records only its own dataset', async () => {
+    const all: unknown[] = [];
+    tracker.use({ name: 'all', type: 'destination', execute: (e) => void all.push(e) });
+    const typed: unknown[] = [];
+    const def = shopPage(`<input id="pwd" value="hunter2" bindinput="onInput" /><view id="go" data-ok="1" bindtap="onGo">go</view>`, {
+      onInput(e: { type: string; detail?: unknown }) {
+        typed.push((e.detail as { value: string }).value);
+      },
+      onGo() {},
+    });
     const id = loadPage(def, { wrap: explicit(), route: 'pages/index/index' });
     const { root } = renderPage(id);
+    find(root, '#pwd').dispatchEvent('input', { detail: { value: 'hunter2x', cursor: 8, keyCode: 120 } });
+    await flush();
+    expect(typed).toEqual(['hunter2x']); // the input did reach the page, through the wrapped method
     await tap(root, '#go');
-    expect(JSON.stringify(taps)).not.toContain('hunter2');
+    expect(taps).toEqual([{ type: 'tap', handler: 'onGo', element_id: 'go', dataset: { ok: '1' }, path: 'pages/index/index' }]);
+    expect(all.map((e) => (e as { name: string }).name)).toEqual(['$page_view', '$tap']);
+    expect(JSON.stringify(all)).not.toContain('hunter2');
   });
 });

@@ -50,7 +50,8 @@ describe('kill and restart', () => {
       const k = (e.properties as { key: string }).key;
       byKey.set(k, (byKey.get(k) ?? new Set()).add(e.id));
     }
-    expect([...byKey.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(byKey.size).toBe(tracked.size);
+    expect([...byKey].filter(([, ids]) => ids.size !== 1)).toEqual([]);
     // seq is per install and never reused for another event.
     const seqOwner = new Map<unknown, unknown>();
     for (const e of s.collector.events()) {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { build, garbageOptions, printable, recipe, type Recipe } from './support/garbage';
 import { createTrackerWith } from '../../src/tracker';
-import { failing, fakeRig, params, trackRejections, URL_OK, usePropertySuite } from './support/rig';
+import { fakeRig, params, trackRejections, URL_OK, usePropertySuite } from './support/rig';
 
 const { rnd } = usePropertySuite();
 
@@ -103,37 +103,37 @@ const ok = async (s: Scenario) => {
 };
 
 describe('init with arbitrary options', () => {
-  it('returns normally, the tracker starts (now or at the next valid init), flush settles, timers raise nothing — minus the inputs of BUG-2/3/13', async () => {
+  it('returns normally, the tracker starts (now or at the next valid init), flush settles, timers raise nothing (masks, fractions and appVersion garbage: below)', async () => {
     await fc.assert(fc.asyncProperty(scenario({}), ok), params(300));
   });
 
-  // Each of these reaches exactly one open fault on top of the space above. Flip to `it` once fixed.
-  it('[BUG-2] … with any mask option', async () => {
-    await fc.assert(fc.asyncProperty(scenario({ bug2: true }), ok), failing(300));
+  // Each of these adds the inputs of one fault, fixed since, to the space above.
+  it('… and with any mask option (was BUG-2)', async () => {
+    await fc.assert(fc.asyncProperty(scenario({ bug2: true }), ok), params(300));
   });
-  it('[BUG-3] … with non-integer numeric options', async () => {
-    await fc.assert(fc.asyncProperty(scenario({ bug3: true }), ok), failing(300));
+  it('… and with non-integer numeric options (was BUG-3)', async () => {
+    await fc.assert(fc.asyncProperty(scenario({ bug3: true }), ok), params(300));
   });
-  it('[BUG-13] … with any appVersion', async () => {
-    await fc.assert(fc.asyncProperty(scenario({ bug13: true }), ok), failing(300));
+  it('… and with any appVersion (was BUG-13)', async () => {
+    await fc.assert(fc.asyncProperty(scenario({ bug13: true }), ok), params(300));
   });
 });
 
-describe('known faults, minimal cases (flip each to `it` once fixed)', () => {
+describe('faults fixed since, minimal cases: each init starts the tracker, flush settles, nothing is thrown', () => {
   const minimal = (options: object) => async () => {
     const s: Scenario = { seed: 1, options: { any: options }, early: 1 };
     expect(await runScenario(s)).toEqual([]);
   };
-  it("[BUG-2] init({ serverUrl, mask: { keys: 'password' } }) leaves the tracker dead: flush never settles, a later init is ignored", minimal({ serverUrl: URL_OK, mask: { keys: 'password' } }));
-  it('[BUG-2] init({ serverUrl, mask: { keys: [Object.create(null)] } })', minimal({ serverUrl: URL_OK, mask: { keys: [Object.create(null) as object] } }));
-  it('[BUG-3] init({ serverUrl, batchSize: 1.5 }) then 3 track(): TypeError in a timer callback', minimal({ serverUrl: URL_OK, batchSize: 1.5 }));
-  it('[BUG-13] init({ serverUrl, appVersion: 10n }): every send throws, in a timer callback', minimal({ serverUrl: URL_OK, appVersion: 10n }));
+  it("init({ serverUrl, mask: { keys: 'password' } }) starts the tracker and flush settles (was BUG-2: the tracker stayed dead)", minimal({ serverUrl: URL_OK, mask: { keys: 'password' } }));
+  it('init({ serverUrl, mask: { keys: [Object.create(null)] } }) starts the tracker and flush settles (was BUG-2)', minimal({ serverUrl: URL_OK, mask: { keys: [Object.create(null) as object] } }));
+  it('init({ serverUrl, batchSize: 1.5 }) then 3 track(): no error in a timer callback (was BUG-3: a TypeError)', minimal({ serverUrl: URL_OK, batchSize: 1.5 }));
+  it('init({ serverUrl, appVersion: 10n }): sends raise nothing in a timer callback (was BUG-13: every send threw)', minimal({ serverUrl: URL_OK, appVersion: 10n }));
 
-  // BUG-14: tracker.flush() resolves only through delivery.flush().then(resolve); a fault inside
+  // Was BUG-14 (fixed): tracker.flush() resolved only through delivery.flush().then(resolve); a fault inside
   // send() rejects that promise instead (it runs in a Promise executor), so flush() never settles
   // and the rejection is unhandled (init's own delivery.flush() leaves one too). Reached from the
   // public API through BUG-3 and BUG-13; here through a platform whose context() throws.
-  it('[BUG-14] a fault inside send() (platform.context() throws): flush() never settles, rejections go unhandled', async () => {
+  it('a fault inside send() (platform.context() throws): flush() resolves and no rejection goes unhandled (was BUG-14)', async () => {
     const r = fakeRig();
     const problems: unknown[] = [];
     const raw = createTrackerWith(() => ({

@@ -325,8 +325,10 @@ describe('delivery', () => {
     fake.state.autoRespond = () => ({ status: 200 });
     await vi.advanceTimersByTimeAsync(600);
     await vi.advanceTimersByTimeAsync(100);
-    expect(fake.delivered).toHaveLength(20);
-    for (const r of fake.sent) expect(Buffer.byteLength(r.raw)).toBeLessThanOrEqual(4000);
+    expect(fake.delivered.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // 20 events of ~905 bytes cannot go in fewer than 5 requests of 4000 bytes
+    expect(fake.sent.length).toBeGreaterThanOrEqual(5);
+    expect(fake.sent.map((r) => Buffer.byteLength(r.raw)).filter((n) => n > 4000)).toEqual([]);
   });
 
   it('pauses while offline and resumes at once when the network returns', async () => {
@@ -357,17 +359,72 @@ describe('delivery', () => {
     expect(warnings().filter((w) => w.includes('queue full'))).toHaveLength(1);
   });
 
-  it('flush() settles when drained, and when an attempt fails', async () => {
+  // Issue 13, bug 1: an event the queue drops while its batch is in flight reaches the collector anyway;
+  // counting it as dropped as well reported more drops than events missing.
+  it('an event dropped for overflow while its batch is in flight and then delivered is not also counted as dropped', async () => {
+    const { t, fake, init } = setup({ batchSize: 3, maxQueueEvents: 5 });
+    init();
+    for (let i = 1; i <= 3; i++) t.track('e', { i });
+    await vi.advanceTimersByTimeAsync(600);
+    expect(fake.sent.map((r) => r.body.events.map((e) => e.seq))).toEqual([[1, 2, 3]]);
+    // Six more while [1-3] is in flight: the queue holds 9 > 5, so 1, 2, 3 (in flight) and 4 leave it.
+    for (let i = 4; i <= 9; i++) t.track('e', { i });
+    fake.state.autoRespond = () => ({ status: 200 });
+    fake.pending[0].respond({ status: 200 });
+    await t.flush();
+    const seqs = fake.delivered.map((e) => e.seq);
+    expect(seqs).toEqual([1, 2, 3, 5, 6, 7, 8, 9]);
+    // One event is missing (seq 4): one drop reported, in the first batch after it.
+    expect(fake.sent.map((r) => r.body.dropped)).toEqual([undefined, 1, undefined]);
+  });
+
+  it('an event dropped for overflow while its batch is in flight that then fails is counted once, and the rest follow', async () => {
+    const { t, fake, init } = setup({ batchSize: 3, maxQueueEvents: 5, retryBaseMs: 100, retryMaxMs: 100 });
+    init();
+    for (let i = 1; i <= 3; i++) t.track('e', { i });
+    await vi.advanceTimersByTimeAsync(600);
+    for (let i = 4; i <= 9; i++) t.track('e', { i });
+    fake.pending[0].respond({ status: 500 });
+    fake.state.autoRespond = () => ({ status: 200 });
+    await vi.advanceTimersByTimeAsync(1000);
+    await t.flush();
+    expect(fake.delivered.map((e) => e.seq)).toEqual([5, 6, 7, 8, 9]);
+    expect(fake.sent.slice(1).map((r) => r.body.dropped)).toEqual([4, undefined]);
+  });
+
+  // Issue 13, bug 2: past maxQueueEvents while consent is pending, the newest were discarded, uncounted.
+  it("past maxQueueEvents while consent is 'pending' the oldest are dropped, and counted with their seqs skipped", async () => {
+    const { t, fake, init } = setup({ consent: 'pending', batchSize: 100, maxQueueEvents: 3 });
+    init();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) t.track(name);
+    fake.state.autoRespond = () => ({ status: 200 });
+    t.setConsent('granted');
+    await t.flush();
+    expect(fake.delivered.map((e) => [e.name, e.seq])).toEqual([
+      ['c', 3],
+      ['d', 4],
+      ['e', 5],
+    ]);
+    expect(fake.sent.map((r) => r.body.dropped)).toEqual([2]);
+    expect(warnings().filter((w) => w.includes('queue full'))).toEqual(['[wetrack] queue full: oldest dropped, counted']);
+  });
+
+  it('flush() settles after the attempt it started fails, and when everything is delivered', async () => {
     const { t, fake, init } = setup({ batchSize: 100 });
     init();
     t.track('a');
     fake.state.autoRespond = () => ({ status: 500 });
-    await expect(t.flush()).resolves.toBeUndefined();
-    expect(fake.delivered).toHaveLength(0);
+    let settled = 0;
+    void t.flush().then(() => settled++);
+    await vi.advanceTimersByTimeAsync(0); // no retry timer has fired: it settled on the failed attempt
+    expect([settled, fake.sent.length, fake.delivered.length]).toEqual([1, 1, 0]);
     fake.state.autoRespond = () => ({ status: 200 });
     await vi.advanceTimersByTimeAsync(5000);
-    expect(fake.delivered).toHaveLength(1);
-    await expect(t.flush()).resolves.toBeUndefined();
+    expect(fake.delivered.map((e) => e.name)).toEqual(['a']);
+    t.track('b');
+    void t.flush().then(() => settled++);
+    await vi.advanceTimersByTimeAsync(0); // before the save timer: flush sends at once
+    expect([settled, fake.delivered.map((e) => e.name)]).toEqual([2, ['a', 'b']]);
   });
 });
 
@@ -387,7 +444,7 @@ describe('consent and privacy', () => {
       ['a', 1],
       ['b', 2],
     ]);
-    expect(fake.storage.get('wt_id')).toBeTruthy();
+    expect(JSON.parse(fake.storage.get('wt_id')!)).toMatchObject({ a: t.getAnonymousId() });
   });
 
   it("'denied' drops events and clears what is stored", async () => {
@@ -395,7 +452,7 @@ describe('consent and privacy', () => {
     init();
     t.track('a');
     vi.advanceTimersByTime(600);
-    expect(fake.storage.get('wt_q0')).toBeTruthy();
+    expect(JSON.parse(fake.storage.get('wt_q0')!).map((e: TrackedEvent) => e.name)).toEqual(['a']);
     t.setConsent('denied');
     t.track('b');
     await vi.advanceTimersByTimeAsync(10_000);
