@@ -1,8 +1,8 @@
 /**
- * The SDK's mini-program build (miniprogram_dist/index.js: what DevTools' "Build npm" copies into
- * miniprogram_npm/wetrack), made in-process from src/ with the repository's own rollup config, so the
- * demo and the QA tests always run the current SDK, minified exactly as `npm run build` does.
- * Cached in .tmp/qa-bundle by a hash of its inputs.
+ * The SDK's mini-program builds (miniprogram_dist/index.js: what DevTools' "Build npm" copies into
+ * miniprogram_npm/wetrack; miniprogram_dist/plan.js, the development entry), made in-process from
+ * src/ with the repository's own rollup config, so the demo and the tests always run the current
+ * SDK, minified exactly as `npm run build` does. Cached in .tmp/<cache> by a hash of their inputs.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(__dirname, '../..');
-const OUTPUT = 'miniprogram_dist/index.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir)
@@ -21,12 +20,15 @@ function files(dir: string): string[] {
     });
 }
 
-/** Builds (or reuses) the bundle; returns its absolute path. */
-export async function buildMiniprogramBundle(): Promise<string> {
+/** Builds (or reuses) the main bundle; returns its absolute path. */
+export const buildMiniprogramBundle = () => buildOutput('miniprogram_dist/index.js', 'qa-bundle');
+
+/** Builds (or reuses) one output file of rollup.config.mjs, cached in .tmp/<cache>; returns its absolute path. */
+export async function buildOutput(OUTPUT: string, cache: string): Promise<string> {
   const inputs = [...files(path.join(ROOT, 'src')), path.join(ROOT, 'rollup.config.mjs'), path.join(ROOT, 'scripts/minify.mjs'), path.join(ROOT, 'tsconfig.json')];
   const hash = createHash('sha256');
   for (const f of inputs) hash.update(f.slice(ROOT.length)).update(readFileSync(f));
-  const dir = path.join(ROOT, '.tmp/qa-bundle');
+  const dir = path.join(ROOT, '.tmp', cache);
   const file = path.join(dir, hash.digest('hex').slice(0, 16) + '.js');
   if (existsSync(file)) return file;
 
