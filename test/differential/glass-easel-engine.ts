@@ -27,7 +27,7 @@ import { MiniProgramEnv } from 'glass-easel-miniprogram-adapter';
 import { TmplGroup } from 'glass-easel-template-compiler';
 import { vi } from 'vitest';
 import { createRuntime } from '../sim';
-import { captureConsole, label, makeCtx, members, ROUTE, startWetrack, stepsOf, type Engine, type Mode, type RunResult, type Shape, type ShapeCtx, type Step } from './harness';
+import { captureConsole, label, makeCtx, ROUTE, stepper, startWetrack, stepsOf, type Engine, type Mode, type RunResult, type Shape, type ShapeCtx, type Step } from './harness';
 import { HostLog, type Inst } from './host-log';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -178,21 +178,8 @@ export const glassEaselEngine: Engine = {
         const f = page?.[name];
         if (typeof f === 'function') ge.safeCallback(`Page ${name}`, f as AnyFn, page, args, comp);
       };
-      const after = async (name: string) => {
-        await settle();
-        if (!page) return;
-        log.push(`after ${name}: data ${log.data(page.data)}`);
-        result.members.push(`after ${name}: ${members(page)}`);
-      };
-      const step = async (name: string, f: () => unknown) => {
-        log.push(`step ${name}`);
-        try {
-          await f();
-        } catch (e) {
-          log.push(`uncaught ${log.describe(e)}`);
-        }
-        await after(name);
-      };
+      // What the framework saw at the end of a step: errors it caught, the data, the instance's own keys.
+      const step = stepper(log, result, settle, () => page);
       await step('launch', () => {
         const root = app.env.associateBackend(new ge.EmptyComposedBackendContext()).createRoot('body', app.codeSpace, qs ? `${ROUTE}?${qs}` : ROUTE);
         comp = root.getComponent();

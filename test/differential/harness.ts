@@ -142,6 +142,29 @@ export function withoutIntendedAdditions(withWt: string, without: string): strin
   return `${a[1]}${keep(a[2]!, b[2]!)} | functions: ${keep(a[3]!, b[3]!)}`;
 }
 
+/**
+ * The steps of one run, as both engines take them: each step is logged, an exception out of the
+ * framework is logged as uncaught, then (once the framework has settled) the page's data and members.
+ */
+export function stepper(log: HostLog, result: RunResult, settle: () => Promise<unknown>, page: () => Inst | undefined) {
+  const after = async (name: string) => {
+    await settle();
+    const p = page();
+    if (!p) return;
+    log.push(`after ${name}: data ${log.data(p.data)}`);
+    result.members.push(`after ${name}: ${members(p)}`);
+  };
+  return async (name: string, f: () => unknown) => {
+    log.push(`step ${name}`);
+    try {
+      await f();
+    } catch (e) {
+      log.push(`uncaught ${log.describe(e)}`);
+    }
+    await after(name);
+  };
+}
+
 const identity = <T>(o: T): T => o;
 
 /** wetrack as an app's app.js sets it up, with every accepted event recorded. */

@@ -7,8 +7,8 @@
  */
 import { vi } from 'vitest';
 import { createRuntime, mp, type SimPage } from '../sim';
-import { HostLog } from './host-log';
-import { captureConsole, label, makeCtx, members, ROUTE, startWetrack, stepsOf, tapTarget, type Engine, type RunResult, type Shape, type Step } from './harness';
+import { HostLog, type Inst } from './host-log';
+import { captureConsole, label, makeCtx, ROUTE, stepper, startWetrack, stepsOf, tapTarget, type Engine, type RunResult, type Shape, type Step } from './harness';
 
 const OTHER = 'pages/other/index';
 
@@ -42,21 +42,7 @@ export const simEngine: Engine = {
       // an event's timeStamp counts from the page's opening (WeChat docs, 事件对象)
       const openedAt = Date.now();
       // What the framework saw at the end of a step: errors it caught, the data, the instance's own keys.
-      const after = async (name: string) => {
-        await settle();
-        if (!page) return;
-        log.push(`after ${name}: data ${log.data(page.data)}`);
-        result.members.push(`after ${name}: ${members(page)}`);
-      };
-      const step = async (name: string, f: () => unknown) => {
-        log.push(`step ${name}`);
-        try {
-          await f();
-        } catch (e) {
-          log.push(`uncaught ${log.describe(e)}`);
-        }
-        await after(name);
-      };
+      const step = stepper(log, result, settle, () => page as unknown as Inst | undefined);
       await step('launch', () => {
         page = proc.launch();
         log.push(`instance ${log.id(page)}`);
