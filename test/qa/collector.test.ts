@@ -12,6 +12,7 @@ import { buildReport } from '../../collector/report';
 import { startCollector, type Collector } from '../../collector/server';
 import { Store } from '../../collector/store';
 import { validateBatch } from '../../collector/validate';
+import { event } from '../collector/helpers';
 
 let dir: string;
 let c: Collector;
@@ -26,18 +27,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-let n = 0;
-const event = (over: Record<string, unknown> = {}) => ({
-  id: 'evt' + String(++n).padStart(9, '0'),
-  seq: n,
-  name: 'add_to_cart',
-  time: 1_750_000_000_000 + n,
-  anonymousId: 'anon-a',
-  sessionId: 'sess-1',
-  page: 'pages/product/index',
-  properties: { product_code: 'VG-101', price: 12.9, quantity: 1 },
-  ...over,
-});
 const batch = (events: unknown[], over: Record<string, unknown> = {}) => ({ sentAt: 1_750_000_001_000, context: { lib: 'wetrack', libVersion: '0.1.0', platform: 'ios' }, events, ...over });
 
 async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {

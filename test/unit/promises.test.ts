@@ -3,29 +3,16 @@
  * counts, seqs across consent, identity and consent, identity across a cold start, the backoff's
  * attempt count, bounds, and masking of resident ids of people born in 2000 or later.
  */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMasker } from '../../src/mask';
 import { createTrackerWith } from '../../src/tracker';
 import { backoff } from '../../src/transport/backoff';
 import type { Options } from '../../src/types';
 import { createFakePlatform } from '../support/fake-platform';
+import { setupTracker, URL, useTrackerFrame } from '../support/tracker-frame';
 
-const URL = 'http://127.0.0.1:9/collect';
-let warn: MockInstance<typeof console.warn>;
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.parse('2026-11-25T08:00:00Z') });
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-const warnings = () => warn.mock.calls.map((c) => String(c[0]));
-
-function setup(options: Partial<Options> = {}, fake = createFakePlatform()) {
-  const t = createTrackerWith(() => fake.platform);
-  return { t, fake, init: () => t.init({ serverUrl: URL, ...options }) };
-}
+const warnings = useTrackerFrame();
+const setup = setupTracker;
 
 describe('dropped is never silent', () => {
   it('a count whose batch was refused (5xx) goes again with the retry, and again until one is accepted', async () => {

@@ -1,25 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTrackerWith } from '../../src/tracker';
 import type { Options, TrackedEvent } from '../../src/types';
 import { createFakePlatform } from '../support/fake-platform';
+import { setupTracker, URL, useTrackerFrame } from '../support/tracker-frame';
 
-const URL = 'http://127.0.0.1:9/collect';
-let warn: MockInstance<typeof console.warn>;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.parse('2026-11-25T08:00:00Z') });
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-function setup(options: Partial<Options> = {}, fake = createFakePlatform({ page: 'pages/home/index' })) {
-  const t = createTrackerWith(() => fake.platform);
-  return { t, fake, init: () => t.init({ serverUrl: URL, ...options }) };
-}
-const warnings = () => warn.mock.calls.map((c) => String(c[0]));
+const warnings = useTrackerFrame();
+const setup = (options: Partial<Options> = {}, fake = createFakePlatform({ page: 'pages/home/index' })) => setupTracker(options, fake);
 
 describe('events', () => {
   it('carry id, gap-free seq, time stamped at track(), identity, session, page and merged properties', async () => {
