@@ -11,6 +11,7 @@ import { createRuntime, FLOW_APIS, mp, type NativeFlowOptions, type SimProcess }
 import { forbidGlobalReplacement } from '../sim/plugins';
 import { useSimSuite } from '../support/suite';
 import { APP_CONFIG, startApp, type Recorded } from './harness';
+import { createIntersectionObserver, SLOTS } from '../support/visible-slots';
 
 const suite = useSimSuite();
 const HOME = 'pages/home/index';
@@ -240,24 +241,6 @@ describe('platform.flow(): the native flow the user is in', () => {
 });
 
 // ---- what the SDK records (acceptance 3) ------------------------------------------------------
-
-const SLOTS = ['home.rec.1', 'home.rec.2'];
-
-/**
- * WeChat's IntersectionObserver as far as exposure uses it, for a simulated page: every slot is
- * fully visible and reported in the first frame after observe(); disconnect() stops reports.
- */
-function createIntersectionObserver() {
-  let live = true;
-  const ob = {
-    relativeToViewport: () => ob,
-    observe(_selector: string, cb: (res: { dataset: Record<string, unknown>; intersectionRatio: number; intersectionRect: { height: number } }) => void) {
-      setTimeout(() => live && SLOTS.forEach((slot) => cb({ dataset: { wtSlot: slot }, intersectionRatio: 1, intersectionRect: { height: 100 } })), 16);
-    },
-    disconnect: () => void (live = false),
-  };
-  return ob;
-}
 
 /** The whole SDK on a simulated app whose home page has two slots and starts `api` from a tap. */
 function shop(api: string, nativeFlows: NativeFlowOptions = {}, then?: (p: SimProcess) => void) {

@@ -6,22 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { mp } from '../sim';
 import { useSimSuite } from '../support/suite';
 import { APP_CONFIG, startApp } from '../autocapture/harness';
+import { createIntersectionObserver, SLOTS } from '../support/visible-slots';
 
 const suite = useSimSuite();
-const SLOTS = ['home.rec.1', 'home.rec.2'];
-
-/** Every slot fully visible, reported a frame after observe(); nothing after disconnect(). */
-function createIntersectionObserver() {
-  let live = true;
-  const ob = {
-    relativeToViewport: () => ob,
-    observe(_selector: string, cb: (res: { dataset: Record<string, unknown>; intersectionRatio: number; intersectionRect: { height: number } }) => void) {
-      setTimeout(() => live && SLOTS.forEach((slot) => cb({ dataset: { wtSlot: slot }, intersectionRatio: 1, intersectionRect: { height: 100 } })), 16);
-    },
-    disconnect: () => void (live = false),
-  };
-  return ob;
-}
 
 describe("exposure once: 'session'", () => {
   it('a short stay in the background keeps the counts; one past sessionTimeoutMs starts a session that counts again', async () => {
