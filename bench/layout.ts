@@ -53,7 +53,7 @@ export class Layout {
     const top = Math.max(b.top, 0);
     const bottom = Math.min(b.bottom, this.viewPx);
     const inter = r > 0 ? { left: 0, right: 375, top, bottom, width: 375, height: bottom - top } : { left: 0, right: 0, top: 0, bottom: 0, width: 0, height: 0 };
-    const s = this.slots[i]!;
+    const s = this.slots[i];
     return { id: s.id, dataset: s.dataset, intersectionRatio: r, intersectionRect: inter, boundingClientRect: b, relativeRect: { top: 0, bottom: this.viewPx, left: 0, right: 375 }, time: Date.now() };
   }
 
@@ -66,7 +66,7 @@ export class Layout {
 
   private deliver(w: Watch) {
     for (let i = 0; i < this.slots.length; i++) {
-      if (this.slots[i]!.className !== w.className) continue;
+      if (this.slots[i].className !== w.className) continue;
       const r = this.ratio(i);
       const b = Layout.bucket(r, w.thresholds);
       const was = w.last.get(i) ?? 0;
@@ -105,13 +105,19 @@ export class Layout {
     let cb: ((rects: unknown[]) => void) | undefined;
     const q = {
       in: () => q,
-      selectAll: (selector: string) => ((cls = selector.replace(/^\./, '')), q),
-      boundingClientRect: (f: (rects: unknown[]) => void) => ((cb = f), q),
+      selectAll: (selector: string) => {
+        cls = selector.replace(/^\./, '');
+        return q;
+      },
+      boundingClientRect: (f: (rects: unknown[]) => void) => {
+        cb = f;
+        return q;
+      },
       exec: () => {
         setTimeout(() => {
           const out = [];
           for (let i = 0; i < this.slots.length; i++) {
-            const s = this.slots[i]!;
+            const s = this.slots[i];
             if (s.className === cls) out.push({ id: s.id, dataset: s.dataset, ...this.rect(i) });
           }
           if (cb) cb(out);

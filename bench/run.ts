@@ -22,7 +22,7 @@ const PROPS = () => ({ product_code: 'VG-3', price: 12.9, quantity: 1, list: 'ho
 
 const now = () => performance.now();
 const EMPTY = new Layout([]);
-export const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]! : NaN);
+export const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
 
 /** One phone and one collector for one SDK. */
 export class Bench {

@@ -86,7 +86,10 @@ export function scopedTimers(): Timers {
     setTimeout: st,
     clearTimeout: clear as typeof clearTimeout,
     setInterval: si,
-    clearInterval: ((h: ReturnType<typeof setInterval>) => (live.delete(h), g.clearInterval(h))) as typeof clearInterval,
+    clearInterval: ((h: ReturnType<typeof setInterval>) => {
+      live.delete(h);
+      g.clearInterval(h);
+    }) as typeof clearInterval,
     stop() {
       alive = false;
       for (const h of live) g.clearTimeout(h);
@@ -118,7 +121,7 @@ export const wetrack: SdkSpec = {
   exposure: { className: 'wt-exposure', dataset: (i) => ({ wtSlot: 'slot-' + i, wtPos: i }) },
   boot(proc, code, o) {
     const t = scopedTimers();
-    const m = evaluate(code[0]!, proc.wx, t) as { default: { init(o: unknown): void; track(n: string, p: unknown): void } };
+    const m = evaluate(code[0], proc.wx, t) as { default: { init(o: unknown): void; track(n: string, p: unknown): void } };
     const w = m.default;
     w.init({ serverUrl: o.url, batchSize: o.batch, flushIntervalMs: o.intervalMs });
     return { track: (n, p) => w.track(n, p), stop: t.stop };
@@ -143,7 +146,7 @@ function decodeSensors(raw: string): Delivered[] | undefined {
   const m = /(?:^|&)data_list=([^&]*)/.exec(raw);
   if (!m) return undefined;
   try {
-    const json = Buffer.from(decodeURIComponent(m[1]!), 'base64').toString('utf8');
+    const json = Buffer.from(decodeURIComponent(m[1]), 'base64').toString('utf8');
     const list = JSON.parse(json) as { event?: string; _track_id?: number; properties?: { k?: string } }[];
     return list.map((e) => ({ k: e.properties && e.properties.k, id: String(e._track_id), name: String(e.event) }));
   } catch {
@@ -160,12 +163,12 @@ export const sensors: SdkSpec = {
   exposure: { className: 'sensors-exposure-track', dataset: (i) => ({ sensorsExposureEventName: 'exposure', sensorsExposurePropertyPos: String(i) }) },
   boot(proc, code, o) {
     const t = scopedTimers();
-    const sa = evaluate(code[0]!, proc.wx, t) as {
+    const sa = evaluate(code[0], proc.wx, t) as {
       usePlugin(p: unknown, opts: unknown): void;
       init(o: unknown): void;
       track(n: string, p: unknown): void;
     };
-    const exposure = evaluate(code[1]!, proc.wx, t);
+    const exposure = evaluate(code[1], proc.wx, t);
     sa.usePlugin(exposure, { area_rate: 0.5, stay_duration: 1, repeated: false });
     sa.init({
       name: 'sensors',
@@ -193,7 +196,7 @@ export const datarangers: SdkSpec = {
   exposure: { className: 'logsdk-exposure', dataset: (i) => ({ logsdkExposureEventName: 'exposure', logsdkExposureEventPropertyPos: String(i) }) },
   boot(proc, code, o) {
     const t = scopedTimers();
-    const SDK = evaluate(code[0]!, proc.wx, t) as { usePlugin(p: unknown): void; new (): { init(o: unknown): void; send(): void; event(n: string, p: unknown): void } };
+    const SDK = evaluate(code[0], proc.wx, t) as { usePlugin(p: unknown): void; new (): { init(o: unknown): void; send(): void; event(n: string, p: unknown): void } };
     for (const c of code.slice(1)) SDK.usePlugin(evaluate(c, proc.wx, t));
     const sdk = new SDK();
     sdk.init({
@@ -211,7 +214,7 @@ export const datarangers: SdkSpec = {
     return { track: (n, p) => sdk.event(n, p), stop: t.stop };
   },
   decode(path, raw) {
-    if (!/\/list\/?$/.test(path.split('?')[0]!)) return undefined;
+    if (!/\/list\/?$/.test(path.split('?')[0])) return undefined;
     try {
       const body = JSON.parse(raw) as { events?: { event: string; params?: string; event_id?: number; local_time_ms?: number }[] }[];
       const out: Delivered[] = [];

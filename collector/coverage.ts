@@ -174,7 +174,7 @@ export async function buildCoverage(s: Store, plan: TrackingPlanFile): Promise<P
     c.validShare = share(c);
     sortVersions(c.byVersion);
     const seen = new Set(slotKeys.filter((k) => entry(k.slot) === key).map((k) => k.k));
-    c.attributesNeverSeen = Object.keys(plan.slots![key]!.properties ?? {}).filter((p) => !seen.has(p));
+    c.attributesNeverSeen = Object.keys(plan.slots![key].properties ?? {}).filter((p) => !seen.has(p));
   }
 
   const unplanned = new Map<string, number>();
@@ -198,11 +198,11 @@ const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1) + '
 
 function table(head: string[], rows: (string | number)[][], indent = '  '): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   // Figures to the right: a column of numbers, percentages and dashes with at least one figure.
   const figure = (v: string | number | undefined) => typeof v === 'number' || /^[\d.]+%?$/.test(String(v));
   const right = head.map((_, i) => i > 0 && rows.some((r) => figure(r[i])) && rows.every((r) => figure(r[i]) || r[i] === '—'));
-  return cells.map((r) => indent + r.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('   ').trimEnd()).join('\n');
+  return cells.map((r) => indent + r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('   ').trimEnd()).join('\n');
 }
 
 /** At most this many app versions get a column in the text (the newest); --json has them all. */

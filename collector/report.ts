@@ -71,8 +71,8 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
       `WITH ${ctes.join(',\n')} SELECT ${funnel.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`,
       params,
     );
-    const steps = funnel.map((f, i) => ({ step: f.label, sessions: counts![`n${i}`]! }));
-    const funnelRows = steps.map((st, i) => ({ ...st, conversion: i === 0 ? null : steps[i - 1]!.sessions ? st.sessions / steps[i - 1]!.sessions : null }));
+    const steps = funnel.map((f, i) => ({ step: f.label, sessions: counts[`n${i}`] }));
+    const funnelRows = steps.map((st, i) => ({ ...st, conversion: i === 0 ? null : steps[i - 1].sessions ? st.sessions / steps[i - 1].sessions : null }));
 
     const names = await s.rows<Report['names'][number]>(`SELECT name, count(*)::DOUBLE AS events FROM events GROUP BY name ORDER BY events DESC, name`);
     const [gaps] = await s.rows<{ gaps: number; missing: number; installs: number }>(`
@@ -83,12 +83,12 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
       SELECT coalesce(sum(duplicates), 0)::DOUBLE AS duplicates, coalesce(sum(dropped), 0)::DOUBLE AS dropped,
              count(*) FILTER (WHERE status >= 400)::DOUBLE AS rejected FROM batches`);
     return {
-      totals: totals!,
+      totals: totals,
       pages,
       slots,
       funnel: funnelRows,
       names,
-      quality: { duplicates: b!.duplicates, gaps: gaps!.gaps, missing: gaps!.missing, installsWithGaps: gaps!.installs, droppedOnPhone: b!.dropped, rejected: b!.rejected },
+      quality: { duplicates: b.duplicates, gaps: gaps.gaps, missing: gaps.missing, installsWithGaps: gaps.installs, droppedOnPhone: b.dropped, rejected: b.rejected },
       ...(plan && { plan: await buildCoverage(s, plan) }),
     };
   });
@@ -98,8 +98,8 @@ const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1) + '
 
 function table(head: string[], rows: (string | number)[][], indent = '  '): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ').trimEnd()).join('\n');
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ').trimEnd()).join('\n');
 }
 
 /** The report as text, for the terminal and the README. */
@@ -116,7 +116,7 @@ export function formatReport(r: Report): string {
     table(['slot', 'exposures', 'taps', 'CTR'], r.slots.map((s) => [s.slot, s.exposures, s.taps, pct(s.ctr)])),
     '',
     'Funnel (per session)',
-    table(['step', 'sessions', 'step conversion', 'of first step'], r.funnel.map((f) => [f.step, f.sessions, pct(f.conversion), pct(r.funnel[0]!.sessions ? f.sessions / r.funnel[0]!.sessions : null)])),
+    table(['step', 'sessions', 'step conversion', 'of first step'], r.funnel.map((f) => [f.step, f.sessions, pct(f.conversion), pct(r.funnel[0].sessions ? f.sessions / r.funnel[0].sessions : null)])),
     '',
     'Events by name',
     table(['name', 'events'], r.names.map((n) => [n.name, n.events])),

@@ -91,7 +91,7 @@ function checkEvent(e: unknown, i: number, sentAt: number, warn: (msg: string) =
   const sessionId = str('sessionId', 128, true)!;
   const page = str('page', 512, false);
   if (e.properties !== undefined && !isObject(e.properties)) fail(at('properties'), `must be an object, got ${show(e.properties)}`, i);
-  const properties = (e.properties as Record<string, unknown> | undefined) ?? {};
+  const properties = (e.properties) ?? {};
 
   for (const k of Object.keys(e)) if (!EVENT_FIELDS.has(k)) warn(`unknown field ${k} (not stored)`);
   if (name.startsWith('$') && !RESERVED.has(name)) warn(`${name} is not a reserved name wetrack sends`);
@@ -99,7 +99,7 @@ function checkEvent(e: unknown, i: number, sentAt: number, warn: (msg: string) =
   // The slot column takes strings (and numbers, written in digits); anything else stays in the properties only.
   if ((name === '$exposure' || name === '$tap') && properties.slot !== undefined && typeof properties.slot !== 'string') warn(`properties.slot should be a string, got ${show(properties.slot)}${typeof properties.slot === 'number' ? '' : ' (not counted as a slot)'}`);
   if (name === '$exposure' && typeof properties.slot !== 'string') warn('$exposure without a slot');
-  return { id, seq: e.seq as number, name, time: e.time as number, anonymousId, userId, sessionId, page, properties };
+  return { id, seq: e.seq, name, time: e.time as number, anonymousId, userId, sessionId, page, properties };
 }
 
 /**
@@ -145,7 +145,7 @@ function scan(text: string): Problem | undefined {
   // The path to the value being read in the first `levels` containers.
   const path = (levels = stack.length) => {
     let p = '';
-    for (let d = 0; d < levels; d++) p += stack[d]!.keys ? segment(stack[d]!.key) : `[${stack[d]!.index}]`;
+    for (let d = 0; d < levels; d++) p += stack[d].keys ? segment(stack[d].key) : `[${stack[d].index}]`;
     return p.replace(/^\./, '');
   };
   let expectKey = false;
@@ -161,7 +161,7 @@ function scan(text: string): Problem | undefined {
         if ((j - 1 - b) % 2 === 0) break;
       }
       if (expectKey) {
-        const top = stack[stack.length - 1]!;
+        const top = stack[stack.length - 1];
         const slice = text.slice(i + 1, j);
         const k = slice.includes('\\') ? (JSON.parse(text.slice(i, j + 1)) as string) : slice;
         if (top.keys!.has(k)) {
@@ -186,7 +186,7 @@ function scan(text: string): Problem | undefined {
       stack.pop();
       expectKey = false; // an empty object never read its key
     } else if (c === 44) {
-      const top = stack[stack.length - 1]!;
+      const top = stack[stack.length - 1];
       if (top.keys) expectKey = true;
       else top.index++;
     }
@@ -253,11 +253,11 @@ export function validateBatch(body: unknown): Checked {
       }),
     );
     for (let i = 1; i < events.length; i++) {
-      const a = events[i - 1]!;
-      const b = events[i]!;
+      const a = events[i - 1];
+      const b = events[i];
       if (a.anonymousId === b.anonymousId && b.seq <= a.seq) warnings.push({ index: i, field: `events[${i}].seq`, message: `seq ${b.seq} after ${a.seq}: out of order` });
     }
-    return { ok: true, batch: { sentAt: body.sentAt as number, context: body.context as WireBatch['context'], dropped: body.dropped as number | undefined, events }, warnings, eventWarnings };
+    return { ok: true, batch: { sentAt: body.sentAt as number, context: body.context as WireBatch['context'], dropped: body.dropped, events }, warnings, eventWarnings };
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, error: e.problem };
     throw e;

@@ -36,7 +36,10 @@ const DEFAULT_FILE = 'tracking-plan.json';
 
 export function main(argv: string[], io: Io = { out: (t) => console.log(t), err: (t) => console.error(t) }): number {
   const cwd = io.cwd ?? process.cwd();
-  const usage = (why: string) => (io.err(`wetrack: ${why}\n\n${USAGE}`), 2);
+  const usage = (why: string) => {
+    io.err(`wetrack: ${why}\n\n${USAGE}`);
+    return 2;
+  };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, 'fail-on-breaking': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
@@ -44,7 +47,11 @@ export function main(argv: string[], io: Io = { out: (t) => console.log(t), err:
     return usage((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help || !positionals.length) return values.help ? (io.out(USAGE), 0) : usage('no command');
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!positionals.length) return usage('no command');
   const [group, command, ...files] = positionals;
   if (group !== 'plan') return usage(`unknown command ${JSON.stringify(group)}`);
 
@@ -102,7 +109,7 @@ export function main(argv: string[], io: Io = { out: (t) => console.log(t), err:
       const b = load(files[1]);
       if (!a || !b) return 1;
       const changes = diffPlans(a.plan!, b.plan!);
-      io.out(formatDiff(changes, files[0]!, files[1]!));
+      io.out(formatDiff(changes, files[0], files[1]));
       return values['fail-on-breaking'] && changes.some((c) => c.breaking) ? 1 : 0;
     }
   }

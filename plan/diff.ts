@@ -45,11 +45,11 @@ function diffProperties(a: PropertyRules | undefined, b: PropertyRules | undefin
   for (const k of Object.keys(pa)) if (!(k in pb)) changes.push({ kind: '-', what: `${label}${k}`, breaking: true });
   for (const k of Object.keys(pb)) {
     if (!(k in pa)) {
-      const required = !!pb[k]!.required && newIsRequiredBreaking;
+      const required = !!pb[k].required && newIsRequiredBreaking;
       changes.push({ kind: '+', what: `${label}${k}`, detail: required ? 'required' : undefined, breaking: required });
       continue;
     }
-    for (const n of narrowings(pa[k]!, pb[k]!)) changes.push({ kind: '~', what: `${label}${k}`, detail: n.detail, breaking: n.breaking });
+    for (const n of narrowings(pa[k], pb[k])) changes.push({ kind: '~', what: `${label}${k}`, detail: n.detail, breaking: n.breaking });
   }
 }
 

@@ -63,13 +63,13 @@ function scanKeys(text: string): { lines: Map<string, number>; duplicates: PlanE
   let line = 1;
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '\n') line++;
     else if (c === '"') {
       let j = i + 1;
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       if (expectKey) {
-        const top = stack[stack.length - 1]!;
+        const top = stack[stack.length - 1];
         const key = JSON.parse(text.slice(i, j + 1)) as string;
         const p = dotted([...top.path, key]);
         if (top.keys!.has(key)) duplicates.push({ path: p, line, message: `is given twice (first on line ${lines.get(p)}): JSON keeps only the last` });
@@ -88,7 +88,7 @@ function scanKeys(text: string): { lines: Map<string, number>; duplicates: PlanE
       stack.pop();
       expectKey = false;
     } else if (c === ',') {
-      const top = stack[stack.length - 1]!;
+      const top = stack[stack.length - 1];
       if (top.keys) expectKey = true;
       else top.index++;
     }
@@ -127,7 +127,7 @@ function lintRule(rule: PropertyRule, at: (string | number)[], where: 'event' | 
   const before = errors.length;
   const types = typesOf(rule);
   for (const k of Object.keys(FOR)) {
-    if (rule[k as keyof PropertyRule] !== undefined && !FOR[k]!.some((t) => types.includes(t))) err([k], `applies to ${FOR[k]!.join(' or ')} values, and the type is ${types.join(' or ')}`);
+    if (rule[k as keyof PropertyRule] !== undefined && !FOR[k].some((t) => types.includes(t))) err([k], `applies to ${FOR[k].join(' or ')} values, and the type is ${types.join(' or ')}`);
   }
   if (rule.minimum !== undefined && rule.maximum !== undefined && rule.minimum > rule.maximum) err(['minimum'], `is above maximum (${rule.minimum} > ${rule.maximum}): no value can be valid`);
   if (rule.pattern !== undefined) {
@@ -148,12 +148,12 @@ function lintRule(rule: PropertyRule, at: (string | number)[], where: 'event' | 
   rule.enum?.forEach((v, i) => {
     const out: Violation[] = [];
     checkValue({ ...valueRule, enum: undefined }, v, '', out);
-    if (out.length) err(['enum', i], `${show(v)} is not valid for this property: ${out[0]!.message}`);
+    if (out.length) err(['enum', i], `${show(v)} is not valid for this property: ${out[0].message}`);
   });
   rule.examples?.forEach((v, i) => {
     const out: Violation[] = [];
     checkValue(valueRule, v, '', out);
-    if (out.length) err(['examples', i], `${show(v)} is not a valid value: ${out[0]!.field ? out[0]!.field + ' ' : ''}${out[0]!.message}`);
+    if (out.length) err(['examples', i], `${show(v)} is not a valid value: ${out[0].field ? out[0].field + ' ' : ''}${out[0].message}`);
   });
 }
 

@@ -35,7 +35,7 @@ export function shapeSchema(shape: Shape): Record<string, unknown> {
 
 /** The rule an ajv error's path leads to: the property, then `items` for each index. */
 function ruleAt(shape: Shape, segments: string[]): PropertyRule | undefined {
-  let rule: PropertyRule | undefined = shape.properties[segments[0]!];
+  let rule: PropertyRule | undefined = shape.properties[segments[0]];
   for (let i = 1; rule && i < segments.length; i++) rule = rule.items;
   return rule;
 }

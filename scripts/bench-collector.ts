@@ -45,7 +45,7 @@ function body(): string {
   const now = Date.now();
   const events = [];
   for (let i = 0; i < perBatch; i++) {
-    const name = NAMES[(r + i) % NAMES.length]!;
+    const name = NAMES[(r + i) % NAMES.length];
     events.push({
       id: `b${process.pid}-${r}-${i}`,
       seq: Math.floor(r / 1000) * perBatch + i + 1,
@@ -69,7 +69,7 @@ async function startCollector(db: string): Promise<{ url: string; stop(): Promis
     child.stdout.on('data', (d) => {
       out += d;
       const m = /live view\s+(http:\/\/\S+)\//.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`collector exited (${code}): ${out}`)));
   });

@@ -27,7 +27,7 @@ const RUNS = Math.max(1, opt('runs', 5));
 const WRITE = !args.includes('--no-write');
 const median = (xs: number[]) => {
   const s = xs.filter((x) => !isNaN(x)).sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 
 const realCrypto = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
@@ -74,7 +74,7 @@ async function withBench<T>(spec: SdkSpec, r: Result, clock: Clock, slots: numbe
   try {
     await b.start();
     const out = await f(b);
-    for (const e of b.proc.errors) r.errors.push(e.message.split('\n')[0]!);
+    for (const e of b.proc.errors) r.errors.push(e.message.split('\n')[0]);
     return out;
   } catch (e) {
     r.errors.push(String(e));
@@ -159,8 +159,8 @@ function cell(v: number | string, row: Row) {
 
 function table(results: Map<SdkSpec, Result>): { md: string; notWon: string[] } {
   const [w, ...peers] = ALL;
-  const rw = results.get(w!)!;
-  const head = ['', w!.name, ...peers.flatMap((p) => [p.name, 'wetrack ÷ ' + p.name.split(' ')[0]])];
+  const rw = results.get(w)!;
+  const head = ['', w.name, ...peers.flatMap((p) => [p.name, 'wetrack ÷ ' + p.name.split(' ')[0]])];
   const lines = [head, head.map(() => '---')];
   const notWon: string[] = [];
   for (const row of ROWS) {
@@ -182,13 +182,13 @@ function table(results: Map<SdkSpec, Result>): { md: string; notWon: string[] } 
 
 function plain(md: string): string {
   const rows = md.split('\n').filter((l) => !/^\| ---/.test(l)).map((l) => l.slice(2, -2).split(' | '));
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
 
 async function main() {
   const t0 = Date.now();
-  const load0 = os.loadavg()[0]!;
+  const load0 = os.loadavg()[0];
   installPrivateGlobals();
   const results = new Map<SdkSpec, Result>();
   for (const s of ALL) {
@@ -233,7 +233,7 @@ async function main() {
   const { md, notWon } = table(results);
   const date = new Date().toISOString().slice(0, 10);
   const secs = Math.round((Date.now() - t0) / 1000);
-  const machine = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${os.platform()}, load average ${load0.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  const machine = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${os.platform()}, load average ${load0.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end`;
   const hasGc = typeof (globalThis as { gc?: unknown }).gc == 'function';
   const expo = ALL.map((s) => {
     const e = results.get(s)!.exposures;
@@ -269,7 +269,7 @@ async function main() {
     writeFileSync(file, doc.slice(0, a) + '<!-- bench:start -->\n' + out + '\n' + doc.slice(z));
     console.log(`\nwritten to ${file}`);
   }
-  const w = results.get(ALL[0]!)!;
+  const w = results.get(ALL[0])!;
   if (!w.steady || !w.outage || !w.killed || !w.timings.length) process.exit(1);
 }
 

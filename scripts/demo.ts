@@ -51,7 +51,14 @@ async function main() {
   const loaded = loadPlan(PLAN);
   if (!loaded.plan) throw new Error(`the example's tracking plan has errors:\n${formatErrors(loaded)}`);
   const plan = loaded.plan;
-  const collector = await startCollector({ port: 0, db, plan, log: { info: (m) => console.log(m), warn: (m) => (collectorSaid.push(m), console.error(m)) } });
+  const log = {
+    info: (m: string) => console.log(m),
+    warn: (m: string) => {
+      collectorSaid.push(m);
+      console.error(m);
+    },
+  };
+  const collector = await startCollector({ port: 0, db, plan, log });
 
   console.log('wetrack demo: the example shop, a scripted crowd, the collector\n');
   console.log(`  SDK        src/ built as miniprogram_dist/index.js (${secs()})`);

@@ -3,7 +3,7 @@ import { addAutocapture, type AutocaptureApi } from './autocapture/index';
 import { addExposure, type ExposureApi } from './exposure/index';
 import { shared, type Shared } from './platform/launch';
 import { createWxPlatform } from './platform/wx';
-import { createTrackerWith, type FullTracker } from './tracker';
+import { createTrackerWith } from './tracker';
 import type { DefaultPlan, EventMap, EventPlan, Options, Tracker } from './types';
 
 export type * from './types';
@@ -19,7 +19,7 @@ export interface Wetrack<E extends EventPlan<E> = EventMap> extends Tracker<E>, 
 // The plan is a compile-time matter only: every instance is built untyped.
 const make = <E extends EventPlan<E>>(slot?: Shared): Wetrack<E> => {
   const tracker = createTrackerWith<EventMap>(createWxPlatform, slot);
-  const cap = createCapture(tracker as unknown as FullTracker);
+  const cap = createCapture(tracker);
   return addExposure(addAutocapture(tracker, cap), cap) as unknown as Wetrack<E>;
 };
 

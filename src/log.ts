@@ -14,7 +14,9 @@ export function createLogger(isDebug: () => unknown): Logger {
     warn: (m) => out('warn', m),
     debug: (m, d) => isDebug() && out('log', m, d),
     once(key, m) {
-      if (!seen[key]) (seen[key] = 1), out('warn', m);
+      if (seen[key]) return;
+      seen[key] = 1;
+      out('warn', m);
     },
   };
 }

@@ -46,14 +46,14 @@ export interface Masker {
 
 /** Deny-listed keys lose their value; values that look like personal data become a tag. */
 export function createMasker(options: MaskOptions | false | undefined): Masker {
-  const o = options || {};
+  const given = options || {};
   const keys =
     options === false
       ? /^(?!)/
-      : o.keys
-        ? new RegExp(([] as unknown[]).concat(o.keys).map((k) => str(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^(?!)', 'i')
+      : given.keys
+        ? new RegExp(([] as unknown[]).concat(given.keys).map((k) => str(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^(?!)', 'i')
         : DEFAULT_KEYS;
-  const on = options !== false && o.patterns !== false;
+  const on = options !== false && given.patterns !== false;
   return {
     key: (k) => keys.test(k),
     // Most values have neither an @ nor three digits: one cheap test spares them the rest.

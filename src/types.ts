@@ -15,7 +15,6 @@ export type EventPlan<E> = { [K in keyof E]: object | undefined };
  * Augment this interface to type the default instance:
  * `declare module 'wetrack' { interface TrackingPlan { buy: { sku: string } } }`
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface TrackingPlan {}
 
 /**

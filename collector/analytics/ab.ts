@@ -76,7 +76,7 @@ export async function ab(s: Store, o: AbOptions = {}): Promise<AbResult> {
     control: control?.variant ?? null,
     variants: rows.map((r) => {
       const [low, high] = wilson(r.converted, r.users);
-      return { ...r, rate: r.converted / r.users, low, high, diff: r === control ? null : newcombe(r.converted, r.users, control!.converted, control!.users) };
+      return { ...r, rate: r.converted / r.users, low, high, diff: r === control ? null : newcombe(r.converted, r.users, control.converted, control.users) };
     }),
   };
 }

@@ -52,7 +52,11 @@ export async function funnel(s: Store, d: FunnelDef): Promise<FunnelResult> {
   const params: DuckDBValue[] = [];
   const match = (st: FunnelStepDef) => {
     params.push(st.name);
-    return ['e.name = ?', ...Object.entries(st.where ?? {}).map(([k, v]) => (params.push('$.' + k, String(v)), 'json_extract_string(e.properties, ?) = ?'))].join(' AND ');
+    const props = Object.entries(st.where ?? {}).map(([k, v]) => {
+      params.push('$.' + k, String(v));
+      return 'json_extract_string(e.properties, ?) = ?';
+    });
+    return ['e.name = ?', ...props].join(' AND ');
   };
   const window = d.within === 'session' ? '' : ` AND e.time_ms <= p.t0 + ${d.within * DAY_MS}`;
   const ctes = d.steps.map((st, i) =>
@@ -61,15 +65,15 @@ export async function funnel(s: Store, d: FunnelDef): Promise<FunnelResult> {
       : `s${i} AS (SELECT e.${key} AS k, min(e.seq) AS seq, any_value(p.t0) AS t0 FROM events e JOIN s${i - 1} p ON p.k = e.${key} WHERE ${match(st)} AND e.seq > p.seq${window} GROUP BY 1)`,
   );
   const [counts] = await s.rows<Record<string, number>>(`WITH ${ctes.join(',\n')} SELECT ${d.steps.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`, params);
-  const n = d.steps.map((_, i) => counts![`n${i}`]!);
+  const n = d.steps.map((_, i) => counts[`n${i}`]);
   return {
     within: d.within,
     steps: d.steps.map((st, i) => ({
       step: st.label ?? [st.name, ...Object.entries(st.where ?? {}).map(([k, v]) => `${k}=${v}`)].join(' '),
-      count: n[i]!,
-      conversion: i ? ratio(n[i]!, n[i - 1]!) : null,
-      ofFirst: ratio(n[i]!, n[0]!),
-      dropOff: i ? n[i - 1]! - n[i]! : 0,
+      count: n[i],
+      conversion: i ? ratio(n[i], n[i - 1]) : null,
+      ofFirst: ratio(n[i], n[0]),
+      dropOff: i ? n[i - 1] - n[i] : 0,
     })),
   };
 }

@@ -16,5 +16,5 @@ export async function repurchase(s: Store): Promise<Repurchase> {
   const [r] = await s.rows<Repurchase>(`
     WITH b AS (SELECT anonymous_id, count(DISTINCT order_id) AS n FROM (${PAID_LINES}) GROUP BY 1)
     SELECT count(*)::DOUBLE AS buyers, count(*) FILTER (WHERE n >= 2)::DOUBLE AS "repeatBuyers", coalesce(sum(n), 0)::DOUBLE AS orders FROM b`);
-  return { ...r!, rate: r!.buyers ? r!.repeatBuyers / r!.buyers : null };
+  return { ...r, rate: r.buyers ? r.repeatBuyers / r.buyers : null };
 }

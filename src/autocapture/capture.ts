@@ -98,9 +98,9 @@ export function createCapture(tracker: FullTracker) {
       return ex && ex.some((r) => (typeof r == 'string' ? r == route || r == '/' + route : r.test(route || '')));
     },
     visit(page: object): Visit {
-      let v = visits.get(page);
-      if (!v) visits.set(page, (v = { ms: 0 }));
-      return v;
+      let visit = visits.get(page);
+      if (!visit) visits.set(page, (visit = { ms: 0 }));
+      return visit;
     },
     /**
      * One gesture is one $tap. Every handler a native tap reaches while it bubbles (nested
@@ -198,19 +198,19 @@ export function createCapture(tracker: FullTracker) {
     if (!on) return;
     const route = cap.route(page);
     if (cap.excluded(route)) return;
-    const v = cap.visit(page);
-    if (v.shownAt) return;
-    const now = (v.shownAt = Date.now());
-    if (v.pausedAt) {
-      if (now - v.pausedAt < tracker.internals.resolved!.sessionTimeoutMs) {
-        v.pausedAt = 0;
+    const visit = cap.visit(page);
+    if (visit.shownAt) return;
+    const now = (visit.shownAt = Date.now());
+    if (visit.pausedAt) {
+      if (now - visit.pausedAt < tracker.internals.resolved!.sessionTimeoutMs) {
+        visit.pausedAt = 0;
         return cap.fire('view', page, ['resume']);
       }
       end(page);
-      v.shownAt = now;
+      visit.shownAt = now;
     }
     if (on.pageView) {
-      const props: Properties = { path: route, query: v.query || (page as PageLike).options, referrer: lastRoute };
+      const props: Properties = { path: route, query: visit.query || (page as PageLike).options, referrer: lastRoute };
       if (on.titles && route && on.titles[route]) props.title = on.titles[route];
       tracker.track('$page_view', props);
     }
@@ -220,13 +220,13 @@ export function createCapture(tracker: FullTracker) {
 
   /** onHide, or onUnload of a page that was still visible (a closed page gets only onUnload). */
   const leave = (page: object, hiding?: boolean) => {
-    const v = visits.get(page);
+    const visit = visits.get(page);
     // Only a started capture sets shownAt or pausedAt.
-    if (!v || !(v.shownAt || v.pausedAt)) return;
-    if (v.shownAt) v.ms += Math.max(0, Date.now() - v.shownAt);
-    v.shownAt = 0;
+    if (!visit || !(visit.shownAt || visit.pausedAt)) return;
+    if (visit.shownAt) visit.ms += Math.max(0, Date.now() - visit.shownAt);
+    visit.shownAt = 0;
     if (hiding && cap.flow()) {
-      v.pausedAt = v.pausedAt || Date.now();
+      visit.pausedAt = visit.pausedAt || Date.now();
       // Until the app hides too: a page hidden by itself within the flow's window (a payment
       // refused at once, then a navigation) ends its view when the next page shows.
       if (!cap.away) pending = page;
@@ -237,9 +237,9 @@ export function createCapture(tracker: FullTracker) {
 
   /** The end of a page view: its $page_leave with the time it was visible. */
   const end = (page: object) => {
-    const v = cap.visit(page);
-    const ms = Math.min(MAX_VISIBLE_MS, v.ms);
-    v.shownAt = v.ms = v.pausedAt = 0;
+    const visit = cap.visit(page);
+    const ms = Math.min(MAX_VISIBLE_MS, visit.ms);
+    visit.shownAt = visit.ms = visit.pausedAt = 0;
     if (cap.on!.pageLeave) tracker.track('$page_leave', { path: cap.route(page), duration_ms: ms });
     cap.fire('view', page, ['end']);
   };
@@ -249,8 +249,8 @@ export function createCapture(tracker: FullTracker) {
   cap.listen('onHide', (self) => leave(self, true));
   cap.listen('onUnload', (self) => leave(self));
   cap.listen('onTabItemTap', (_, a) => {
-    const i = (a[0] || {}) as Bag;
-    if (cap.on && cap.on.tabTap) tracker.track('$tab_tap', { index: i.index, pagePath: i.pagePath, text: i.text });
+    const tab = (a[0] || {}) as Bag;
+    if (cap.on && cap.on.tabTap) tracker.track('$tab_tap', { index: tab.index, pagePath: tab.pagePath, text: tab.text });
   });
   return cap;
 }

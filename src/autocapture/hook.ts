@@ -12,10 +12,10 @@ export type Bag = { [key: string]: unknown };
 export function hook(fn: unknown, before: (self: unknown, args: unknown[]) => void, safe: (f: () => void) => void): Fn {
   const host = fn as Fn | undefined;
   if (host && host[MARK]) return host;
-  const w: Fn = function (this: unknown, ...args: unknown[]) {
+  const wrapped: Fn = function (this: unknown, ...args: unknown[]) {
     safe(() => before(this, args));
     return host && host.apply(this, args);
   };
-  w[MARK] = 1;
-  return w;
+  wrapped[MARK] = 1;
+  return wrapped;
 }

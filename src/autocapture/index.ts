@@ -95,7 +95,7 @@ export interface AutocaptureApi {
  * Adds auto-capture to a tracker: the explicit wrappers at once, and at init (unless
  * `autocapture: false`) the global patch and the app events.
  */
-export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap: Capture = createCapture(tracker as unknown as FullTracker)): FullTracker<E> & AutocaptureApi {
+export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap: Capture = createCapture(tracker)): FullTracker<E> & AutocaptureApi {
   const internals = tracker.internals;
   const t = tracker as unknown as FullTracker;
   const wraps = { page: wrapper(0, cap), component: wrapper(1, cap), behavior: wrapper(2, cap) };
@@ -136,5 +136,5 @@ export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap:
     });
   };
   internals.start = start;
-  return Object.assign(tracker, wraps, { app: <T>(o: T) => o }) as FullTracker<E> & AutocaptureApi;
+  return Object.assign(tracker, wraps, { app: <T>(o: T) => o });
 }

@@ -22,14 +22,17 @@ export function parseQuery(url: string): { [key: string]: string } {
  */
 export function launchProperties(o: EnterOptions): Properties {
   const query = o.query || {};
-  const p: Properties = { scene: o.scene, path: o.path, query, referrer_app_id: o.referrerInfo && o.referrerInfo.appId };
+  const props: Properties = { scene: o.scene, path: o.path, query, referrer_app_id: o.referrerInfo && o.referrerInfo.appId };
   const qrUrl = decode(query.q || '');
-  if (qrUrl) p.qr_url = qrUrl;
-  if (query.scene) p.qr_scene = decode(query.scene);
+  if (qrUrl) props.qr_url = qrUrl;
+  if (query.scene) props.qr_scene = decode(query.scene);
   const all = Object.assign(parseQuery(qrUrl), query);
-  for (const k in all) if (/^utm_/.test(k)) p[k] = all[k];
+  for (const k in all) if (/^utm_/.test(k)) props[k] = all[k];
   // No parameter: exec tests 'undefined', which does not match.
   const share = /^(\w+)\.(\d+)$/.exec(query[SHARE_PARAM]);
-  if (share) (p.share_from = share[1]), (p.share_depth = +share[2]);
-  return p;
+  if (share) {
+    props.share_from = share[1];
+    props.share_depth = +share[2];
+  }
+  return props;
 }

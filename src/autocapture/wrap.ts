@@ -26,12 +26,12 @@ export function watchInstance(inst: Bag, cap: Capture) {
     setData,
     () => {
       for (const k of Object.keys(inst)) {
-        const f = inst[k] as Fn & { value?: Fn };
-        if (typeof f != 'function' || f[MARK] || typeof f.value != 'function') continue;
+        const handler = inst[k] as Fn & { value?: Fn };
+        if (typeof handler != 'function' || handler[MARK] || typeof handler.value != 'function') continue;
         // The developer's function name, unless it is an inline arrow ('') or minified away.
-        const w = hook(f, (_, a) => cap.tap(a[0], f.value && f.value.name.length > 2 ? f.value.name : ''), cap.safe);
-        Object.defineProperty(w, 'value', { get: () => f.value, set: (v: Fn) => (f.value = v) });
-        inst[k] = w;
+        const wrapped = hook(handler, (_, a) => cap.tap(a[0], handler.value && handler.value.name.length > 2 ? handler.value.name : ''), cap.safe);
+        Object.defineProperty(wrapped, 'value', { get: () => handler.value, set: (v: Fn) => (handler.value = v) });
+        inst[k] = wrapped;
       }
     },
     cap.safe,
@@ -50,14 +50,14 @@ function wrapShare(bag: Bag, name: string, method: 'message' | 'timeline', cap: 
   const host = bag[name] as Fn;
   // An absent handler stays absent: adding one would turn on sharing for the page.
   if (typeof host != 'function' || host[MARK]) return;
-  const w: Fn = function (this: unknown, ...args: unknown[]) {
+  const wrapped: Fn = function (this: unknown, ...args: unknown[]) {
     const result = host.apply(this, args);
     let out = result;
     cap.safe(() => (out = cap.share(this as object, args, method, result)));
     return out;
   };
-  w[MARK] = 1;
-  bag[name] = w;
+  wrapped[MARK] = 1;
+  bag[name] = wrapped;
 }
 
 /** The hook that tells capture's listeners of a lifecycle call, before the host's own code runs. */
@@ -117,9 +117,9 @@ export function behaviorOptions(cap: Capture) {
  */
 function copy(options: Bag): Bag | undefined {
   if (options[MARK]) return;
-  const o = Object.assign({}, options);
-  Object.defineProperty(o, MARK, { value: 1 });
-  return o;
+  const copied = Object.assign({}, options);
+  Object.defineProperty(copied, MARK, { value: 1 });
+  return copied;
 }
 
 /**
@@ -136,13 +136,13 @@ export const wrapper =
   <T>(options: T): T => {
     let out = options;
     cap.safe(() => {
-      const o = isBag(options) && (kind < 2 || isBag(options.methods)) && copy(options);
-      if (!o) return;
-      const methods = kind ? (o.methods = Object.assign({}, o.methods) as Bag) : o;
+      const copied = isBag(options) && (kind < 2 || isBag(options.methods)) && copy(options);
+      if (!copied) return;
+      const methods = kind ? (copied.methods = Object.assign({}, copied.methods) as Bag) : copied;
       if (kind > 1) wrapLifecycles(methods, PAGE_HOOKS, false, cap);
-      else addHooks(o, methods, kind > 0, cap);
+      else addHooks(copied, methods, kind > 0, cap);
       wrapHandlers(methods, cap);
-      out = o as T;
+      out = copied as T;
     });
     return out;
   };

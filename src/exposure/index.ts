@@ -95,12 +95,14 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
     if (prevStart) prevStart();
     const o = internals.resolved!;
     rules = cap.on ? resolveExposure((o as { exposure?: boolean | ExposureOptions }).exposure, internals.log) : undefined;
-    obs = rules && createObservers(rules, (s) => view && view.scheduler.see(s), cap.safe);
+    obs = rules && createObservers(rules, (ds, ratio, px) => view && view.scheduler.see(ds, ratio, px), cap.safe);
     // 'session' counts a slot once until the session ends, as the core decides it (its listener of
     // app show runs first, registered at init).
     let session = internals.session;
     internals.platform!.onAppShow(() => {
-      if (session != internals.session) (session = internals.session), sessionCounted.clear();
+      if (session == internals.session) return;
+      session = internals.session;
+      sessionCounted.clear();
     });
   };
 

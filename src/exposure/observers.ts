@@ -1,6 +1,5 @@
 import type { Bag } from '../autocapture/hook';
 import type { ResolvedExposure } from './options';
-import type { Sighting } from './scheduler';
 
 /** The part of WeChat's IntersectionObserver we use. */
 interface Observer {
@@ -16,8 +15,10 @@ interface Query {
 export interface Scope {
   createIntersectionObserver(options: object): Observer;
   createSelectorQuery?(): Query;
-  setData?: (data: object, cb?: () => void) => void;
+  setData?: SetData;
 }
+/** Marked once wrapped (MARK), so that a scope watched again is not wrapped twice. */
+type SetData = ((data: object, cb?: () => void) => void) & { [MARK]?: 1 };
 
 interface State {
   page: object;
@@ -60,14 +61,13 @@ const HANDOVER_MS = 100;
  * (developers.weixin.qq.com/miniprogram/dev/component/list-builder.html): those are observed after
  * `wetrack.exposure.refresh(this)`, e.g. from `bind:itembuild`.
  */
-export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => void, safe: (f: () => void) => void) {
+export function createObservers(rules: ResolvedExposure, see: (dataset: Bag, ratio: number, visiblePx: number) => void, safe: (f: () => void) => void) {
   const states = new WeakMap<Scope, State>();
   const scopes = new WeakMap<object, Set<Scope>>();
   /** The page whose view is on. */
   let view: object | undefined;
 
-  const sight = (ds: Bag, ratio: number, visiblePx: number) => see({ slot: String(ds.wtSlot), dataset: ds, ratio, visiblePx });
-  const gone = (slot: Bag) => sight(slot, 0, 0);
+  const gone = (slot: Bag) => see(slot, 0, 0);
 
   const stop = (st: State) => {
     if (st.ob) st.ob.disconnect();
@@ -90,10 +90,13 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
     ob.relativeToViewport(rules.viewportMargins).observe(st.selector, (res) =>
       safe(() => {
         const old = st.old;
-        if (ob == st.ob && old) (st.old = undefined), setTimeout(() => safe(() => old.disconnect()), HANDOVER_MS);
+        if (ob == st.ob && old) {
+          st.old = undefined;
+          setTimeout(() => safe(() => old.disconnect()), HANDOVER_MS);
+        }
         const ds = res.dataset || {};
         // Nothing from an observer released with its page view.
-        if (st.ob && ds.wtSlot != null) sight(ds, res.intersectionRatio, res.intersectionRect ? res.intersectionRect.height : 0);
+        if (st.ob && ds.wtSlot != null) see(ds, res.intersectionRatio, res.intersectionRect ? res.intersectionRect.height : 0);
       }),
     );
   };
@@ -116,8 +119,8 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
     const st = states.get(scope);
     const q = st && scope.createSelectorQuery && scope.createSelectorQuery();
     if (!q) return st && found(scope, st);
-    q.selectAll(st!.selector)
-      .fields({ dataset: true }, (nodes) => safe(() => found(scope, st!, nodes || [])))
+    q.selectAll(st.selector)
+      .fields({ dataset: true }, (nodes) => safe(() => found(scope, st, nodes || [])))
       .exec();
   };
 
@@ -136,14 +139,14 @@ export function createObservers(rules: ResolvedExposure, see: (s: Sighting) => v
         if (!set) scopes.set(page, (set = new Set()));
         set.add(scope);
         const setData = scope.setData;
-        if (typeof setData == 'function' && !(setData as unknown as Bag)[MARK]) {
-          const wrapped = function (this: Scope, data: object, cb?: () => void) {
+        if (typeof setData == 'function' && !setData[MARK]) {
+          const wrapped: SetData = function (this: Scope, data: object, cb?: () => void) {
             return setData.call(this, data, function (this: unknown, ...args: unknown[]) {
               safe(() => look(scope));
               return cb && cb.apply(this, args as []);
             });
           };
-          (wrapped as unknown as Bag)[MARK] = 1;
+          wrapped[MARK] = 1;
           scope.setData = wrapped;
         }
       }

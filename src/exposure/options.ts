@@ -28,11 +28,11 @@ export type ResolvedExposure = Required<Omit<ExposureOptions, 'minVisiblePx' | '
 
 export function resolveExposure(input: boolean | ExposureOptions | undefined, log: Logger): ResolvedExposure | undefined {
   if (input === false) return;
-  const o: ResolvedExposure = Object.assign({ selector: '.wt-exposure', minRatio: 0.5, minDwellMs: 1000 }, typeof input == 'object' && input);
-  const m = o.viewportMargins as { [edge: string]: unknown } | undefined;
-  if (m !== undefined && !(m === Object(m) && Object.keys(m).every((k) => Number.isFinite(m[k])))) {
+  const resolved: ResolvedExposure = Object.assign({ selector: '.wt-exposure', minRatio: 0.5, minDwellMs: 1000 }, typeof input == 'object' && input);
+  const margins = resolved.viewportMargins as { [edge: string]: unknown } | undefined;
+  if (margins !== undefined && !(margins === Object(margins) && Object.keys(margins).every((k) => Number.isFinite(margins[k])))) {
     log.warn('init: options.exposure.viewportMargins is invalid; default used');
-    o.viewportMargins = undefined;
+    resolved.viewportMargins = undefined;
   }
-  return o;
+  return resolved;
 }

@@ -125,8 +125,8 @@ export const slotPattern = (key: string) => new RegExp('^' + key.split('*').map(
 /** The plan's entry for a slot id: the exact key first, else the first pattern that matches. */
 export function slotEntry(plan: TrackingPlanFile, slot: string): [string, PlanSlot] | undefined {
   const slots = plan.slots || {};
-  if (has(slots, slot)) return [slot, slots[slot]!];
-  for (const k in slots) if (k.indexOf('*') >= 0 && slotPattern(k).test(slot)) return [k, slots[k]!];
+  if (has(slots, slot)) return [slot, slots[slot]];
+  for (const k in slots) if (k.indexOf('*') >= 0 && slotPattern(k).test(slot)) return [k, slots[k]];
   return undefined;
 }
 
@@ -175,10 +175,10 @@ export function shapeOf(plan: TrackingPlanFile, name: string, properties: { [k: 
   }
 
   if (!has(plan.events, name)) return { found: [{ field: 'name', rule: 'event', message: JSON.stringify(name) + ' is not in the plan' }] };
-  const ev = plan.events[name]!;
+  const ev = plan.events[name];
   if (ev.status == 'deprecated') found.push({ field: 'name', rule: 'deprecated', message: name + ' is deprecated in the plan' });
   const own = ev.properties || {};
   const required: string[] = [];
-  for (const k in own) if (own[k]!.required) required.push(k);
+  for (const k in own) if (own[k].required) required.push(k);
   return { shape: shape('event:' + name, own, required, ev.additionalProperties === false, 'is not in the plan for ' + name), found };
 }

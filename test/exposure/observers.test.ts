@@ -263,7 +263,7 @@ describe('scheduler', () => {
     const out: string[] = [];
     const counted = new Set<string>();
     const make = () => createScheduler(rules, (p) => out.push(p.slot as string), counted, (f) => f());
-    const see = (s: ReturnType<typeof make>, slot: string) => s.see({ slot, dataset: {}, ratio: 1, visiblePx: 100 });
+    const see = (s: ReturnType<typeof make>, slot: string) => s.see({ wtSlot: slot }, 1, 100);
     const before = make();
     see(before, 'a');
     vi.advanceTimersByTime(1000);
@@ -283,10 +283,52 @@ describe('scheduler', () => {
   it('out of view is never enough, also with minRatio 0', () => {
     const out: string[] = [];
     const s = createScheduler({ ...rules, minRatio: 0, minDwellMs: 10 }, (p) => out.push(p.slot as string), new Set(), (f) => f());
-    s.see({ slot: 'y', dataset: {}, ratio: 0.01, visiblePx: 1 });
-    s.see({ slot: 'y', dataset: {}, ratio: 0, visiblePx: 0 });
-    s.see({ slot: 'z', dataset: {}, ratio: 0, visiblePx: 0 });
+    s.see({ wtSlot: 'y' }, 0.01, 1);
+    s.see({ wtSlot: 'y' }, 0, 0);
+    s.see({ wtSlot: 'z' }, 0, 0);
     vi.advanceTimersByTime(100);
     expect(out).toEqual([]);
+  });
+
+  it('a slot whose data-wt-dwell is not a number never counts, and does not hold back the others', () => {
+    const out: string[] = [];
+    const s = createScheduler(rules, (p) => out.push(p.slot as string), new Set(), (f) => f());
+    s.see({ wtSlot: 'bad', wtDwell: 'soon' }, 1, 100);
+    s.see({ wtSlot: 'a' }, 1, 100);
+    vi.advanceTimersByTime(999);
+    expect(out).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(out).toEqual(['a']);
+    vi.advanceTimersByTime(60_000);
+    expect(out).toEqual(['a']);
+  });
+
+  it('slots coming into view one after another do not re-arm the timer, and each counts at its own dwell', () => {
+    const out: [string, number][] = [];
+    const t0 = Date.now();
+    const s = createScheduler(rules, (p) => out.push([p.slot as string, Date.now() - t0]), new Set(), (f) => f());
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    for (let i = 0; i < 50; i++) {
+      s.see({ wtSlot: 's' + i }, 1, 100);
+      vi.advanceTimersByTime(10);
+    }
+    // One timer for the first deadline; the 49 later ones wait behind it.
+    expect(timers).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1000);
+    expect(out).toEqual(Array.from({ length: 50 }, (_, i) => ['s' + i, 1000 + 10 * i]));
+  });
+
+  it('a slot that left view starts again, and its properties are those of the visit that counted', () => {
+    const out: Record<string, unknown>[] = [];
+    const s = createScheduler(rules, (p) => out.push(p), new Set(), (f) => f());
+    s.see({ wtSlot: 'a', wtCampaign: 'spring' }, 1, 100);
+    vi.advanceTimersByTime(600);
+    s.see({ wtSlot: 'a', wtCampaign: 'spring' }, 0, 0);
+    s.see({ wtSlot: 'a', wtCampaign: 'summer' }, 0.8, 80);
+    vi.advanceTimersByTime(999);
+    expect(out).toEqual([]);
+    s.see({ wtSlot: 'a', wtCampaign: 'summer' }, 0.6, 60);
+    vi.advanceTimersByTime(1);
+    expect(out).toEqual([{ slot: 'a', ratio: 0.6, dwell_ms: 1000, campaign: 'summer' }]);
   });
 });
