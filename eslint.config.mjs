@@ -36,8 +36,6 @@ export default tseslint.config(
       'src/options.ts',
       'src/tracker.ts',
       'src/transport/**',
-      'collector/store.ts',
-      'collector/server.ts',
     ],
   },
   {

@@ -103,21 +103,48 @@ export function compareVersions(a: string, b: string): number {
 
 const COUNTS = `count(*)::DOUBLE AS n, count(violations)::DOUBLE AS checked, count(*) FILTER (WHERE json_array_length(violations) = 0)::DOUBLE AS ok`;
 
+/** The coverage's queries in ClickHouse's words (clickhouse.ts: violations as three arrays, keys as two). */
+const CH_COUNTS = `count() AS n, count(violations) AS checked, countIf(violations IS NOT NULL AND length(violation_fields) = 0) AS ok`;
+const CH_KEYS = `arrayConcat(prop_keys, prop_nulls)`;
+async function clickhouseRows(s: Store, planned: string[]) {
+  return {
+    byName: await s.rows<Counted & { name: string; v: string }>(`SELECT name, ifNull(app_version, '') AS v, ${CH_COUNTS} FROM events FINAL GROUP BY name, v`),
+    keys: planned.length
+      ? await s.rows<{ name: string; k: string }>(`SELECT DISTINCT name, k FROM events FINAL ARRAY JOIN ${CH_KEYS} AS k WHERE name IN (${planned.map(() => '?').join(', ')})`, planned)
+      : [],
+    bySlot: await s.rows<Counted & { slot: string; name: string; v: string }>(
+      `SELECT slot, name, ifNull(app_version, '') AS v, ${CH_COUNTS} FROM events FINAL WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap') GROUP BY slot, name, v`,
+    ),
+    slotKeys: await s.rows<{ slot: string; k: string }>(`SELECT DISTINCT slot, k FROM events FINAL ARRAY JOIN ${CH_KEYS} AS k WHERE name = '$exposure' AND slot IS NOT NULL`),
+    violations: await s.rows<ViolationGroup>(`
+      SELECT name, vf AS field, vr AS rule, uniqExact(id) AS events, min(vm) AS message, min(id) AS exampleId
+      FROM events FINAL ARRAY JOIN violation_fields AS vf, violation_rules AS vr, violation_messages AS vm
+      GROUP BY name, field, rule ORDER BY events DESC, name, field, rule LIMIT 100`),
+  };
+}
+
+/** The coverage's queries in DuckDB. */
+async function duckdbRows(s: Store, planned: string[]) {
+  return {
+    byName: await s.rows<Counted & { name: string; v: string }>(`SELECT name, coalesce(app_version, '') AS v, ${COUNTS} FROM events GROUP BY 1, 2`),
+    keys: planned.length
+      ? await s.rows<{ name: string; k: string }>(`SELECT DISTINCT name, k FROM (SELECT name, unnest(json_keys(properties)) AS k FROM events WHERE name IN (${planned.map(() => '?').join(', ')}))`, planned)
+      : [],
+    bySlot: await s.rows<Counted & { slot: string; name: string; v: string }>(
+      `SELECT slot, name, coalesce(app_version, '') AS v, ${COUNTS} FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap') GROUP BY 1, 2, 3`,
+    ),
+    slotKeys: await s.rows<{ slot: string; k: string }>(`SELECT DISTINCT slot, k FROM (SELECT slot, unnest(json_keys(properties)) AS k FROM events WHERE name = '$exposure' AND slot IS NOT NULL)`),
+    violations: await s.rows<ViolationGroup>(`
+      SELECT name, x.field AS field, x.rule AS rule, count(DISTINCT id)::DOUBLE AS events, min(x.message) AS message, min(id) AS exampleId
+      FROM (SELECT id, name, unnest(from_json(violations, '[{"field":"VARCHAR","rule":"VARCHAR","message":"VARCHAR"}]')) AS x FROM events WHERE json_array_length(violations) > 0)
+      GROUP BY 1, 2, 3 ORDER BY events DESC, name, field, rule LIMIT 100`),
+  };
+}
+
 /** Runs inside store.query (serialised with the writes). Needs the violations column (Store.open adds it). */
 export async function buildCoverage(s: Store, plan: TrackingPlanFile): Promise<PlanCoverage> {
-  const byName = await s.rows<Counted & { name: string; v: string }>(`SELECT name, coalesce(app_version, '') AS v, ${COUNTS} FROM events GROUP BY 1, 2`);
   const planned = Object.keys(plan.events);
-  const keys = planned.length
-    ? await s.rows<{ name: string; k: string }>(`SELECT DISTINCT name, k FROM (SELECT name, unnest(json_keys(properties)) AS k FROM events WHERE name IN (${planned.map(() => '?').join(', ')}))`, planned)
-    : [];
-  const bySlot = await s.rows<Counted & { slot: string; name: string; v: string }>(
-    `SELECT slot, name, coalesce(app_version, '') AS v, ${COUNTS} FROM events WHERE slot IS NOT NULL AND name IN ('$exposure', '$tap') GROUP BY 1, 2, 3`,
-  );
-  const slotKeys = await s.rows<{ slot: string; k: string }>(`SELECT DISTINCT slot, k FROM (SELECT slot, unnest(json_keys(properties)) AS k FROM events WHERE name = '$exposure' AND slot IS NOT NULL)`);
-  const violations = await s.rows<ViolationGroup>(`
-    SELECT name, x.field AS field, x.rule AS rule, count(DISTINCT id)::DOUBLE AS events, min(x.message) AS message, min(id) AS exampleId
-    FROM (SELECT id, name, unnest(from_json(violations, '[{"field":"VARCHAR","rule":"VARCHAR","message":"VARCHAR"}]')) AS x FROM events WHERE json_array_length(violations) > 0)
-    GROUP BY 1, 2, 3 ORDER BY events DESC, name, field, rule LIMIT 100`);
+  const { byName, keys, bySlot, slotKeys, violations } = s.dialect === 'clickhouse' ? await clickhouseRows(s, planned) : await duckdbRows(s, planned);
 
   const versions = [...new Set(byName.map((r) => r.v))].sort(compareVersions);
   const add = (to: VersionCount[], r: Counted & { v: string }) => {

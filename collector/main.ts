@@ -1,9 +1,11 @@
 /**
- * npm run collector -- [--host 127.0.0.1] [--port 8787] [--db .tmp/collector/events.duckdb] [--max-body 1048576]
+ * npm run collector -- [--host 127.0.0.1] [--port 8787] [--db .tmp/collector/events.duckdb | --db clickhouse://host:8123/wetrack] [--max-body 1048576]
  *                      [--token T | --insecure] [--allow-host NAME]... [--rate-limit 100] [--rate-limit-loopback]
  *                      [--plan tracking-plan.json]
- * npm run report    -- [--db FILE | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
+ * npm run report    -- [--db FILE | --db clickhouse://… | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
  *   The report ends with the operators' view (analytics/), under `analytics` in --json.
+ * npm run collector -- clickhouse-schema --cluster NAME [--replicated] [--local-database DB]
+ *   The DDL of a ClickHouse cluster for the collectors (docs/deploy.md).
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,9 +13,11 @@ import { parseArgs } from 'node:util';
 import { formatErrors, loadPlan } from '../plan/load';
 import type { TrackingPlanFile } from '../src/plan/shape';
 import { buildAnalytics, formatAnalytics, type Analytics } from './analytics';
+import { clusterSchema } from './clickhouse';
+import { isClickHouse, openStore } from './open';
 import { buildReport, formatReport, type Report } from './report';
 import { startCollector } from './server';
-import { Store } from './store';
+import type { EventStore } from './store';
 
 export const DEFAULT_DB = '.tmp/collector/events.duckdb';
 
@@ -27,8 +31,13 @@ const USAGE = `usage:
     --rate-limit  requests per second per client address (0: off); loopback only with --rate-limit-loopback
     --plan      check every event against this tracking plan: violations are stored with the event
                 (never refused), shown in the live view, counted in the report with the plan's coverage
-  npm run report -- [--db ${DEFAULT_DB} | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
-    --plan      (with --db) the plan's coverage; from --url, the collector's own plan is used`;
+    --db        a DuckDB file (one collector), or clickhouse://[user[:password]@]host[:port]/database: a
+                ClickHouse server that any number of collectors share (docs/deploy.md)
+  npm run report -- [--db ${DEFAULT_DB} | --db clickhouse://… | --url http://127.0.0.1:8787] [--json] [--plan tracking-plan.json]
+    --plan      (with --db) the plan's coverage; from --url, the collector's own plan is used
+  npm run collector -- clickhouse-schema --cluster NAME [--replicated] [--local-database DB]
+    prints the DDL of a ClickHouse cluster: _local tables on every shard (Replicated… engines with
+    --replicated), Distributed tables where the collectors connect (docs/deploy.md)`;
 
 async function main() {
   const [command = 'serve', ...rest] = process.argv.slice(2);
@@ -47,6 +56,9 @@ async function main() {
       url: { type: 'string' },
       plan: { type: 'string' },
       json: { type: 'boolean', default: false },
+      cluster: { type: 'string' },
+      replicated: { type: 'boolean', default: false },
+      'local-database': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,7 +71,7 @@ async function main() {
   }
 
   if (command === 'serve') {
-    mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
+    if (!isClickHouse(values.db)) mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
     const perSecond = Number(values['rate-limit']);
     const c = await startCollector({
       host: values.host,
@@ -72,13 +84,20 @@ async function main() {
       rateLimit: perSecond > 0 ? { perSecond, loopback: values['rate-limit-loopback'] } : false,
       plan,
     });
-    console.log(`wetrack collector\n  SDK serverUrl  ${c.url}\n  live view      ${c.liveUrl}\n  database       ${path.resolve(values.db)}\n  report         npm run report -- --url ${c.liveUrl.replace(/\/$/, '')}${plan ? `\n  tracking plan  ${path.resolve(values.plan!)} (${Object.keys(plan.events).length} events)` : ''}`);
+    console.log(`wetrack collector\n  SDK serverUrl  ${c.url}\n  live view      ${c.liveUrl}\n  database       ${isClickHouse(values.db) ? c.store.file : path.resolve(values.db)}\n  report         npm run report -- --url ${c.liveUrl.replace(/\/$/, '')}${plan ? `\n  tracking plan  ${path.resolve(values.plan!)} (${Object.keys(plan.events).length} events)` : ''}`);
     const stop = async () => {
       await c.close();
       process.exit(0);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    return;
+  }
+
+  if (command === 'clickhouse-schema') {
+    if (!values.cluster) throw new Error('clickhouse-schema needs --cluster NAME (a cluster of remote_servers in the servers\' config)');
+    const ddl = clusterSchema({ cluster: values.cluster, replicated: values.replicated, localDatabase: values['local-database'] });
+    console.log(`-- On every shard of ${values.cluster}:\n${ddl.shards.join(';\n\n')};\n\n-- Where the collectors connect, in the database their --db clickhouse://host:port/<database> names:\n${ddl.collectors.join(';\n\n')};`);
     return;
   }
 
@@ -94,10 +113,11 @@ async function main() {
       report = await get<Report>('/api/report');
       analytics = await get<Analytics>('/api/analytics');
     } else {
-      let store: Store;
+      let store: EventStore;
       try {
-        store = await Store.open(values.db, { readOnly: true });
+        store = await openStore(values.db, { readOnly: true });
       } catch (e) {
+        if (isClickHouse(values.db)) throw e;
         throw new Error(`cannot open ${values.db} (${(e as Error).message.split('\n')[0]}). While the collector runs it holds the file: use --url http://127.0.0.1:8787`);
       }
       try {

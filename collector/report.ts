@@ -11,10 +11,15 @@
  * - Events per name; duplicates dropped (events received again, by id); seq gaps (per anonymous id,
  *   seqs missing between two that arrived); events the phones reported as dropped; refused requests.
  * - With a tracking plan: its coverage (coverage.ts), under `plan`.
+ *
+ * The same figures from either store: DuckDB's SQL here, ClickHouse's in clickhouseReport (which
+ * reads `events FINAL`, each event once, and counts duplicates at read: the events of accepted
+ * batches minus the events stored, exact even when two collectors both took the same batch).
  */
 import type { TrackingPlanFile } from '../src/plan/shape';
+import { sqlLiteral } from './clickhouse';
 import { buildCoverage, formatCoverage, type PlanCoverage } from './coverage';
-import { SLOTS_SQL, type SlotRow, type Store } from './store';
+import { SLOTS_SQL, type EventStore, type SlotRow } from './store';
 
 export interface FunnelStep {
   label: string;
@@ -42,7 +47,8 @@ export interface Report {
   plan?: PlanCoverage;
 }
 
-export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNNEL, plan?: TrackingPlanFile): Promise<Report> {
+export async function buildReport(store: EventStore, funnel: FunnelStep[] = SHOP_FUNNEL, plan?: TrackingPlanFile): Promise<Report> {
+  if (store.dialect === 'clickhouse') return clickhouseReport(store, funnel, plan);
   return store.query(async (s) => {
     if (plan) {
       const [col] = await s.rows<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'violations'`);
@@ -71,8 +77,7 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
       `WITH ${ctes.join(',\n')} SELECT ${funnel.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`,
       params,
     );
-    const steps = funnel.map((f, i) => ({ step: f.label, sessions: counts[`n${i}`] }));
-    const funnelRows = steps.map((st, i) => ({ ...st, conversion: i === 0 ? null : steps[i - 1].sessions ? st.sessions / steps[i - 1].sessions : null }));
+    const funnelRows = conversions(funnel, counts);
 
     const names = await s.rows<Report['names'][number]>(`SELECT name, count(*)::DOUBLE AS events FROM events GROUP BY name ORDER BY events DESC, name`);
     const [gaps] = await s.rows<{ gaps: number; missing: number; installs: number }>(`
@@ -92,6 +97,58 @@ export async function buildReport(store: Store, funnel: FunnelStep[] = SHOP_FUNN
       ...(plan && { plan: await buildCoverage(s, plan) }),
     };
   });
+}
+
+/** Step conversions from the sessions at each step. */
+function conversions(funnel: FunnelStep[], counts: Record<string, number>): Report['funnel'] {
+  const steps = funnel.map((f, i) => ({ step: f.label, sessions: counts[`n${i}`] }));
+  return steps.map((st, i) => ({ ...st, conversion: i === 0 ? null : steps[i - 1].sessions ? st.sessions / steps[i - 1].sessions : null }));
+}
+
+/** The report from ClickHouse (clickhouse.ts): the same figures in its SQL. */
+async function clickhouseReport(s: EventStore, funnel: FunnelStep[], plan?: TrackingPlanFile): Promise<Report> {
+  const [totals] = await s.rows<Report['totals']>(`
+    SELECT count() AS events, uniqExact(anonymous_id) AS installs, ifNull(uniqExact(user_id), 0) AS users, uniqExact(session_id) AS sessions,
+           (SELECT count() FROM batches WHERE status < 300) AS batches
+    FROM events FINAL`);
+  const pages = await s.rows<Report['pages'][number]>(`
+    SELECT assumeNotNull(path) AS page, count() AS pv, uniqExact(anonymous_id) AS uv
+    FROM events FINAL WHERE name = '$page_view' AND path IS NOT NULL GROUP BY page ORDER BY pv DESC, page`);
+  const slots = await s.slots();
+
+  // Step i: per session, the first seq of a matching event after the step before's (one JOIN per
+  // SELECT in 18.16: each step nests the one before).
+  const steps: string[] = [];
+  funnel.forEach((f, i) => {
+    const match = `name = ${sqlLiteral(f.name)}` + (f.path ? ` AND path = ${sqlLiteral(f.path)}` : '');
+    steps.push(
+      i === 0
+        ? `SELECT session_id AS k, min(seq) AS m FROM events FINAL WHERE ${match} GROUP BY k`
+        : `SELECT k, min(seq) AS m FROM (SELECT session_id AS k, seq FROM events FINAL WHERE ${match})
+           ALL INNER JOIN (SELECT k, m AS prev FROM (${steps[i - 1]})) USING k WHERE seq > prev GROUP BY k`,
+    );
+  });
+  const [counts] = await s.rows<Record<string, number>>(`SELECT ${steps.map((q, i) => `(SELECT count() FROM (${q})) AS n${i}`).join(', ')}`);
+
+  const names = await s.rows<Report['names'][number]>(`SELECT name, count() AS events FROM events FINAL GROUP BY name ORDER BY events DESC, name`);
+  // Per install, its seqs in order; a gap is a step of more than 1 between neighbours.
+  const [gaps] = await s.rows<{ gaps: number; missing: number; installs: number }>(`
+    SELECT sum(g) AS gaps, sum(n) AS missing, countIf(g > 0) AS installs FROM (
+      SELECT length(arrayFilter(x -> x > 0, d)) AS g, arraySum(arrayFilter(x -> x > 0, d)) AS n FROM (
+        SELECT arrayMap((a, b) -> b - a - 1, arrayPopBack(s), arrayPopFront(s)) AS d FROM (
+          SELECT arraySort(groupArray(seq)) AS s FROM events FINAL GROUP BY anonymous_id)))`);
+  const [b] = await s.rows<{ duplicates: number; dropped: number; rejected: number }>(`
+    SELECT toInt64(sumIf(events, status < 300)) - toInt64((SELECT count() FROM events FINAL)) AS duplicates,
+           sum(dropped) AS dropped, countIf(status >= 400) AS rejected FROM batches`);
+  return {
+    totals,
+    pages,
+    slots,
+    funnel: conversions(funnel, counts),
+    names,
+    quality: { duplicates: b.duplicates, gaps: gaps.gaps, missing: gaps.missing, installsWithGaps: gaps.installs, droppedOnPhone: b.dropped, rejected: b.rejected },
+    ...(plan && { plan: await buildCoverage(s, plan) }),
+  };
 }
 
 const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1) + '%');

@@ -29,7 +29,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import * as path from 'node:path';
 import * as timers from 'node:timers';
 import type { TrackingPlanFile, Violation } from '../src/plan/shape';
@@ -38,7 +38,8 @@ import { buildAnalytics } from './analytics';
 import { funnel, funnelProblem, type FunnelDef } from './analytics/funnel';
 import { buildCoverage } from './coverage';
 import { buildReport } from './report';
-import { listJson, Store, type SeqNotice } from './store';
+import { openStore } from './open';
+import { listJson, type EventStore, type SeqNotice } from './store';
 import { parseBatch, type Problem } from './validate';
 
 // Real time, taken at load: the demo runs the collector beside fake timers (they patch node:timers too).
@@ -65,7 +66,7 @@ export interface CollectorOptions {
   host?: string;
   /** Default 8787; 0 picks a free port. */
   port?: number;
-  /** DuckDB file. */
+  /** A DuckDB file, or a ClickHouse server shared with other collectors: clickhouse://host:port/database (clickhouse.ts). */
   db: string;
   /** Largest request body accepted. Default 1 MiB (the SDK sends at most maxBatchBytes, 500 KB by default). */
   maxBodyBytes?: number;
@@ -98,7 +99,7 @@ export interface Collector {
   /** The live view. */
   liveUrl: string;
   port: number;
-  store: Store;
+  store: EventStore;
   close(): Promise<void>;
 }
 
@@ -116,6 +117,10 @@ const LIVE_HTML = path.join(__dirname, 'live.html');
 const DASHBOARD_HTML = path.join(__dirname, 'dashboard.html');
 /** Past this many events waiting for the store, batches are answered 503 (the SDK retries them). */
 const MAX_BACKLOG = 50_000;
+/** A shared store's live feed: read every second, the last 10 s again (inserts that committed late, other collectors' clocks). */
+const FEED_MS = 1000;
+const FEED_LAG_MS = 10_000;
+const FEED_ROWS = 2000;
 const COOKIE = 'wetrack_token';
 
 class HttpError extends Error {
@@ -157,7 +162,7 @@ function readBody(req: http.IncomingMessage, limit: number, timeoutMs: number): 
     });
     req.on('end', () => {
       realClearTimeout(timer);
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on('error', (e) => {
       realClearTimeout(timer);
@@ -211,7 +216,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   } else allowed.add(host.toLowerCase());
   const hostAllowed = (h: string | undefined) => anyHost || h === undefined || allowed.has(hostName(h));
 
-  const store = await Store.open(opts.db);
+  const store = await openStore(opts.db, { collectorName: `${hostname()} pid ${process.pid}` });
   const clients = new Map<http.ServerResponse, true>();
   const stats = { streamDropped: 0, limited: 0, unauthorized: 0, misdirected: 0 };
   let slotsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -271,6 +276,41 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     }, 1000);
   };
 
+  /**
+   * The live feed of a shared store (ClickHouse): other collectors store events too, so the events
+   * the live view shows are read from the store, every FEED_MS while a reader is connected, not
+   * taken from this process's own ingest. Each is sent once: the ids sent in the last FEED_LAG_MS
+   * are remembered (the view's only memory, and nothing else depends on it). Past FEED_ROWS new
+   * events a second the view shows the newest.
+   */
+  let feedTimer: ReturnType<typeof setTimeout> | undefined;
+  let closing = false;
+  let feedSince = 0;
+  const fed = new Map<string, number>();
+  const feedSoon = () => {
+    if (feedTimer || !clients.size || !store.shared) return;
+    if (!feedSince) feedSince = wallClock();
+    feedTimer = realSetTimeout(async () => {
+      const now = wallClock();
+      try {
+        const rows = (await store.recent(feedSince - FEED_LAG_MS, FEED_ROWS)).filter((r) => !fed.has(r.row.id));
+        for (const r of rows) fed.set(r.row.id, r.row.received_at_ms);
+        for (const [id, at] of fed) if (at < now - 2 * FEED_LAG_MS) fed.delete(id);
+        feedSince = now;
+        if (rows.length && clients.size) {
+          broadcast('events', '[' + rows.map((r) => listJson(r.row, r.json)).join(',') + ']');
+          if (rows.some((r) => r.row.slot)) slotsSoon();
+          coverageSoon();
+        }
+      } catch (e) {
+        if (!closing) log.warn('collector: live feed failed: ' + e);
+      }
+      feedTimer = undefined;
+      if (clients.size) feedSoon();
+      else feedSince = 0;
+    }, FEED_MS);
+  };
+
   // Per client address: a token bucket, refilled at perSecond up to burst.
   const buckets = new Map<string, { tokens: number; at: number }>();
   const limited = (remote: string): number | undefined => {
@@ -323,12 +363,12 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         ...(violations && { violations: violations.filter((v) => v?.length).length }),
       });
       if (!clients.size) return;
-      if (result.stored.length) broadcast('events', '[' + result.stored.map((r, i) => listJson(r, result.storedJson[i]!)).join(',') + ']');
+      if (result.stored.length && !store.shared) broadcast('events', '[' + result.stored.map((r, i) => listJson(r, result.storedJson[i])).join(',') + ']');
       if (result.duplicates) notice({ kind: 'duplicates', message: `batch ${result.batchId}: ${result.duplicates} duplicate event(s) dropped (already stored)` });
       for (const n of result.notices) notice(seqNotice(n));
       for (const w of warnings) notice({ kind: w.field === 'dropped' ? 'dropped' : 'warning', message: `batch ${result.batchId}: ${w.field}: ${w.message}` });
-      if (result.stored.some((r) => r.slot)) slotsSoon();
-      if (result.stored.length) coverageSoon();
+      if (result.stored.some((r) => r.slot) && !store.shared) slotsSoon();
+      if (result.stored.length && !store.shared) coverageSoon();
     } catch (e) {
       if (!(e instanceof HttpError)) {
         // The client went away mid-body (req itself is destroyed after any complete body: not a sign).
@@ -405,6 +445,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     res.write('retry: 1000\n: connected\n\n');
     clients.set(res, true);
     req.on('close', () => clients.delete(res));
+    feedSoon();
   };
 
   const cookieToken = (req: http.IncomingMessage) => {
@@ -522,9 +563,11 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     port,
     store,
     async close() {
+      closing = true;
       realClearInterval(heartbeat);
       if (slotsTimer) realClearTimeout(slotsTimer);
       if (coverageTimer) realClearTimeout(coverageTimer);
+      if (feedTimer) realClearTimeout(feedTimer);
       for (const c of clients.keys()) c.end();
       clients.clear();
       await new Promise<void>((resolve) => {

@@ -1,6 +1,12 @@
 /**
- * Where the collector keeps events: one DuckDB file (an embedded analytical database: columnar, SQL
- * with window functions and JSON, one file to copy or open elsewhere).
+ * Where the collector keeps events. `EventStore` is what the server, the report and the analyses
+ * use; two implementations:
+ * - DuckStore (this file, the default): one DuckDB file (an embedded analytical database: columnar,
+ *   SQL with window functions and JSON, one file to copy or open elsewhere), one collector process;
+ * - ClickHouseStore (clickhouse.ts): a ClickHouse server that any number of collectors share.
+ * openStore (open.ts) picks one from `--db`: a file path, or clickhouse://host:port/database.
+ *
+ * DuckStore:
  *
  * Tables
  *   events   one row per event id (PRIMARY KEY: a duplicate can never be stored), the wire fields,
@@ -19,6 +25,62 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Violation } from '../src/plan/shape';
 import type { Problem, WireBatch } from './validate';
+
+/** A value bound to a `?` of a query. */
+export type SqlValue = string | number | boolean | null;
+
+/** A refused request, as recorded in the batches table. */
+export interface RejectMeta {
+  receivedAt: number;
+  remote: string;
+  bytes: number;
+  status: number;
+  error: string;
+  sentAt?: number;
+  events?: number;
+}
+
+export interface RejectedRow {
+  batch_id: number;
+  received_at_ms: number;
+  status: number;
+  error: string;
+  remote: string;
+}
+
+/**
+ * What the collector stores into and reads from. The report and the analyses write SQL for
+ * `dialect`; everything else goes through the methods.
+ */
+export interface EventStore {
+  readonly dialect: 'duckdb' | 'clickhouse';
+  /**
+   * True when other collectors may write to the same store: nothing this process keeps in memory is
+   * then the whole story, and the live view reads what is new from the store (server.ts).
+   */
+  readonly shared: boolean;
+  /** Where the events are: a file, or the store's URL. */
+  readonly file: string;
+  /** Events waiting to be written (the server answers 503 past a bound, rather than queueing without end). */
+  readonly backlog: number;
+  /** Runs a query of this store's dialect; `?` takes the next of `values`. Numbers come back as numbers. */
+  rows<T = Record<string, unknown>>(sql: string, values?: SqlValue[]): Promise<T[]>;
+  ingest(batch: WireBatch, meta: IngestMeta): Promise<IngestResult>;
+  reject(meta: RejectMeta): Promise<number>;
+  events(f?: EventFilter): Promise<EventRow[]>;
+  event(id: string): Promise<EventRow | undefined>;
+  /**
+   * Events received at or after `sinceMs` (the collector's clock), oldest first, at most `limit`:
+   * the live view's feed when the store is shared. Properties as JSON text beside each row.
+   */
+  recent(sinceMs: number, limit: number): Promise<{ row: EventRow; json: string }[]>;
+  slots(): Promise<SlotRow[]>;
+  facets(): Promise<{ names: string[]; pages: string[] }>;
+  rejected(limit?: number): Promise<RejectedRow[]>;
+  /** Reads that must see a consistent store (the report): serialised with the writes where the store needs it. */
+  query<T>(f: (s: EventStore) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -154,7 +216,7 @@ export interface IngestMeta {
   violations?: (Violation[] | undefined)[];
 }
 
-interface Waiting {
+export interface Waiting {
   batch: WireBatch;
   meta: IngestMeta;
   resolve(r: IngestResult): void;
@@ -164,11 +226,176 @@ interface Waiting {
 /** At most this many events in one group commit. */
 const MAX_GROUP_EVENTS = 10_000;
 
-export class Store {
-  private chain: Promise<unknown> = Promise.resolve();
+/**
+ * Group commit, for both stores: batches that arrive while a write runs wait and are written
+ * together, in arrival order (a commit or an INSERT costs about the same for 20 events as for
+ * 2,000). A group the store refuses is written again batch by batch, so that one bad batch fails alone.
+ * `schedule` runs each flush, one after the other (DuckStore: on its one connection, in turn with
+ * the reads). A flush ends when its write ends, or earlier when the write calls `release`
+ * (ClickHouse: once the group's events are in, so that the next group's lookup sees them, while
+ * this group's batch rows are still being written).
+ */
+export class GroupCommit {
   private waiting: Waiting[] = [];
   private waitingEvents = 0;
   private flushQueued = false;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly write: (group: Waiting[], release: () => void) => Promise<IngestResult[]>,
+    private readonly schedule: (flush: () => Promise<void>) => void,
+  ) {}
+
+  /** Resolves once every group taken so far is written (or refused). */
+  async drain(): Promise<void> {
+    while (this.inflight.size) await Promise.all(this.inflight);
+  }
+
+  ingest(batch: WireBatch, meta: IngestMeta): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, meta, resolve, reject });
+      this.waitingEvents += batch.events.length;
+      if (!this.flushQueued) this.queueFlush();
+    });
+  }
+
+  get backlog(): number {
+    return this.waitingEvents;
+  }
+
+  private queueFlush() {
+    this.flushQueued = true;
+    this.schedule(() => this.flush());
+  }
+
+  private flush(): Promise<void> {
+    this.flushQueued = false;
+    let take = 0;
+    for (let n = 0; take < this.waiting.length && (take === 0 || n + this.waiting[take].batch.events.length <= MAX_GROUP_EVENTS); take++) n += this.waiting[take].batch.events.length;
+    const group = this.waiting.splice(0, take);
+    for (const g of group) this.waitingEvents -= g.batch.events.length;
+    if (this.waiting.length) this.queueFlush();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const written: Promise<void> = this.writeGroup(group, release).finally(() => {
+      release();
+      this.inflight.delete(written);
+    });
+    this.inflight.add(written);
+    return released;
+  }
+
+  private async writeGroup(group: Waiting[], release: () => void): Promise<void> {
+    try {
+      const results = await this.write(group, release);
+      group.forEach((g, i) => g.resolve(results[i]));
+    } catch (e) {
+      if (group.length === 1) return group[0].reject(e);
+      // One batch the store refused must not fail the others: each again, alone.
+      for (const g of group) await this.write([g], () => {}).then(([r]) => g.resolve(r), g.reject);
+    }
+  }
+}
+
+/** The column `slot`: a string, or a number written in digits; an object would be "[object Object]". */
+export const slotOf = (p: Record<string, unknown>): string | null => (typeof p.slot === 'string' ? p.slot : typeof p.slot === 'number' ? String(p.slot) : null);
+
+/**
+ * The rows a group stores: each event once (by id, also within the group), minus those `known`
+ * (already stored), in arrival order, with the batch id `nextBatchId` gives each batch.
+ */
+export function prepareGroup(group: Waiting[], nextBatchId: () => number, known: Set<string> = new Set()) {
+  const seen = new Set<string>(known);
+  return group.map(({ batch, meta }) => {
+    const batchId = nextBatchId();
+    const skew = meta.receivedAt - batch.sentAt;
+    const rows: EventRow[] = [];
+    const json: string[] = [];
+    batch.events.forEach((e, i) => {
+      if (seen.has(e.id)) return;
+      seen.add(e.id);
+      const p = e.properties;
+      const text = JSON.stringify(p);
+      json.push(text);
+      rows.push({
+        id: e.id,
+        seq: e.seq,
+        name: e.name,
+        time_ms: e.time,
+        server_time_ms: e.time + skew,
+        received_at_ms: meta.receivedAt,
+        anonymous_id: e.anonymousId,
+        user_id: e.userId ?? null,
+        session_id: e.sessionId,
+        page: e.page ?? null,
+        path: str(p.path),
+        slot: slotOf(p),
+        properties: p,
+        properties_bytes: Buffer.byteLength(text),
+        warnings: meta.eventWarnings.get(i) ?? null,
+        batch_id: batchId,
+        violations: meta.violations?.[i] ?? null,
+      });
+    });
+    return { batch, meta, batchId, rows, json };
+  });
+}
+
+/**
+ * Gaps opened and late arrivals among newly stored events, per anonymous id, against `maxSeq` (the
+ * highest seq stored before, per anonymous id), which it updates.
+ */
+export function seqNotices(stored: EventRow[], maxSeq: Map<string, number>): SeqNotice[] {
+  const out: SeqNotice[] = [];
+  const byInstall = new Map<string, number[]>();
+  for (const r of stored) {
+    const list = byInstall.get(r.anonymous_id);
+    if (list) list.push(r.seq);
+    else byInstall.set(r.anonymous_id, [r.seq]);
+  }
+  for (const [a, seqs] of byInstall) {
+    seqs.sort((x, y) => x - y);
+    for (const s of seqs) {
+      const max = maxSeq.get(a);
+      if (max !== undefined && s > max + 1) out.push({ kind: 'gap', anonymousId: a, from: max + 1, to: s - 1 });
+      if (max !== undefined && s < max) out.push({ kind: 'late', anonymousId: a, from: s, to: s });
+      if (max === undefined || s > max) maxSeq.set(a, s);
+    }
+  }
+  return out;
+}
+
+/** The WHERE terms (joined with AND, `?` for values) and the LIMIT of an events list; `violated` is the dialect's test for violations. */
+export function eventFilter(f: EventFilter, violated: string): { where: string[]; values: SqlValue[]; limit: number } {
+  const where: string[] = [];
+  const values: SqlValue[] = [];
+  if (f.name) {
+    where.push('name = ?');
+    values.push(f.name);
+  }
+  if (f.page) {
+    where.push('page = ?');
+    values.push(f.page);
+  }
+  if (f.user) {
+    where.push('(anonymous_id = ? OR user_id = ?)');
+    values.push(f.user, f.user);
+  }
+  if (f.violations) where.push(violated);
+  return { where, values, limit: Math.max(1, Math.min(2000, Math.floor(f.limit ?? 200))) };
+}
+
+export class DuckStore implements EventStore {
+  readonly dialect = 'duckdb';
+  /** One process holds the file: the collector that opened it. */
+  readonly shared = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly commits = new GroupCommit(
+    (group) => this.write(group),
+    (flush) => void this.serial(flush),
+  );
   private nextBatch = 1;
   private readonly maxSeq = new Map<string, number>();
 
@@ -180,14 +407,14 @@ export class Store {
   ) {}
 
   /** Opens (or creates) the database file; read-only opens share the file with other readers only. */
-  static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
+  static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<DuckStore> {
     // The write-ahead log is folded into the file (a checkpoint) when it reaches checkpoint_threshold,
     // inside the commit that crossed it. At the default 16 MB that is a 0.2 s stall every second or
     // so under full load (p99 latency 330 ms); at 256 MB one stall of about 1.5 s every 40 s or so
     // (BENCHMARKS.md, "Collector ingest"), and a restart after a crash replays at most that much log.
     const instance = await DuckDBInstance.create(file, { threads: '1', checkpoint_threshold: '256MB', ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
     const db = await instance.connect();
-    const store = new Store(file, instance, db, !!opts.readOnly);
+    const store = new DuckStore(file, instance, db, !!opts.readOnly);
     if (!opts.readOnly) {
       await db.run(SCHEMA);
       // Files made before the tracking plan: the column comes last, where the staging table and the appender expect it.
@@ -221,101 +448,40 @@ export class Store {
   /**
    * Stores a valid batch: new events once, duplicates counted and left out. Batches that arrive
    * while the database is busy wait and are written together, in arrival order, in one transaction
-   * (group commit): a commit costs about the same for 20 events as for 2,000, so under load the
-   * collector stores more per commit instead of queueing commits.
+   * (group commit: GroupCommit above).
    */
   ingest(batch: WireBatch, meta: IngestMeta): Promise<IngestResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ batch, meta, resolve, reject });
-      this.waitingEvents += batch.events.length;
-      if (!this.flushQueued) this.queueFlush();
-    });
-  }
-
-  private queueFlush() {
-    this.flushQueued = true;
-    void this.serial(() => this.flush());
-  }
-
-  private async flush() {
-    this.flushQueued = false;
-    let take = 0;
-    for (let n = 0; take < this.waiting.length && (take === 0 || n + this.waiting[take]!.batch.events.length <= MAX_GROUP_EVENTS); take++) n += this.waiting[take]!.batch.events.length;
-    const group = this.waiting.splice(0, take);
-    for (const g of group) this.waitingEvents -= g.batch.events.length;
-    if (this.waiting.length) this.queueFlush();
-    try {
-      const results = await this.write(group);
-      group.forEach((g, i) => g.resolve(results[i]!));
-    } catch (e) {
-      if (group.length === 1) return group[0]!.reject(e);
-      // One batch the store refused must not fail the others: each again, alone.
-      for (const g of group) await this.write([g]).then(([r]) => g.resolve(r!), g.reject);
-    }
+    return this.commits.ingest(batch, meta);
   }
 
   /** Events waiting to be written (the server answers 503 past a bound, rather than queueing without end). */
   get backlog(): number {
-    return this.waitingEvents;
+    return this.commits.backlog;
   }
 
   /** Writes batches in one transaction; events already stored (by id, also earlier in the group) are duplicates. */
   private async write(group: Waiting[]): Promise<IngestResult[]> {
-    const seen = new Set<string>();
-    const prepared = group.map(({ batch, meta }) => {
-      const batchId = this.nextBatch++;
-      const skew = meta.receivedAt - batch.sentAt;
-      const rows: EventRow[] = [];
-      const json: string[] = [];
-      batch.events.forEach((e, i) => {
-        if (seen.has(e.id)) return;
-        seen.add(e.id);
-        const p = e.properties;
-        const text = JSON.stringify(p);
-        json.push(text);
-        rows.push({
-          id: e.id,
-          seq: e.seq,
-          name: e.name,
-          time_ms: e.time,
-          server_time_ms: e.time + skew,
-          received_at_ms: meta.receivedAt,
-          anonymous_id: e.anonymousId,
-          user_id: e.userId ?? null,
-          session_id: e.sessionId,
-          page: e.page ?? null,
-          path: str(p.path),
-          // A slot is a string, or a number written in digits; an object would be "[object Object]".
-          slot: typeof p.slot === 'string' ? p.slot : typeof p.slot === 'number' ? String(p.slot) : null,
-          properties: p,
-          properties_bytes: Buffer.byteLength(text),
-          warnings: meta.eventWarnings.get(i) ?? null,
-          batch_id: batchId,
-          violations: meta.violations?.[i] ?? null,
-        });
-      });
-      return { batch, meta, batchId, rows, json };
-    });
+    const prepared = prepareGroup(group, () => this.nextBatch++);
     await this.db.run('BEGIN TRANSACTION');
     try {
       // Staged first, then moved with INSERT OR IGNORE: the primary key decides what is new, in one
       // statement, and RETURNING tells which ids were stored (an appender that hits the key fails whole).
       await this.appendRows(
         'staging',
-        prepared.flatMap(({ batch, rows, json }) => rows.map((r, i) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, json[i]!, r.warnings && JSON.stringify(r.warnings), r.batch_id, str(batch.context.appVersion), str(batch.context.platform), r.violations && JSON.stringify(r.violations)])),
+        prepared.flatMap(({ batch, rows, json }) => rows.map((r, i) => [r.id, r.seq, r.name, r.time_ms, r.server_time_ms, r.received_at_ms, r.anonymous_id, r.user_id, r.session_id, r.page, r.path, r.slot, json[i], r.warnings && JSON.stringify(r.warnings), r.batch_id, str(batch.context.appVersion), str(batch.context.platform), r.violations && JSON.stringify(r.violations)])),
       );
       const stored = new Set((await this.rows<{ id: string }>('INSERT OR IGNORE INTO events SELECT * FROM staging RETURNING id')).map((r) => r.id));
       await this.db.run('DELETE FROM staging');
       const results = prepared.map(({ batch, batchId, rows, json }) => {
         const kept = rows.flatMap((r, i) => (stored.has(r.id) ? [i] : []));
-        return { batchId, stored: kept.map((i) => rows[i]!), storedJson: kept.map((i) => json[i]!), duplicates: batch.events.length - kept.length, notices: [] as SeqNotice[] };
+        return { batchId, stored: kept.map((i) => rows[i]), storedJson: kept.map((i) => json[i]), duplicates: batch.events.length - kept.length, notices: [] as SeqNotice[] };
       });
       await this.appendRows(
         'batches',
-        prepared.map(({ batch, meta, batchId }, i) => [batchId, meta.receivedAt, batch.sentAt, meta.remote, 200, meta.bytes, batch.events.length, results[i]!.stored.length, results[i]!.duplicates, batch.dropped ?? 0, JSON.stringify(batch.context), null, meta.warnings.length ? JSON.stringify(meta.warnings) : null]),
+        prepared.map(({ batch, meta, batchId }, i) => [batchId, meta.receivedAt, batch.sentAt, meta.remote, 200, meta.bytes, batch.events.length, results[i].stored.length, results[i].duplicates, batch.dropped ?? 0, JSON.stringify(batch.context), null, meta.warnings.length ? JSON.stringify(meta.warnings) : null]),
       );
       await this.db.run('COMMIT');
-      for (const r of results) r.notices = this.seqNotices(r.stored);
+      for (const r of results) r.notices = seqNotices(r.stored, this.maxSeq);
       return results;
     } catch (e) {
       await this.db.run('ROLLBACK');
@@ -358,7 +524,7 @@ export class Store {
   }
 
   /** Records a request that was refused (status 4xx), for the live view and the report. */
-  reject(meta: { receivedAt: number; remote: string; bytes: number; status: number; error: string; sentAt?: number; events?: number }): Promise<number> {
+  reject(meta: RejectMeta): Promise<number> {
     return this.serial(async () => {
       const batchId = this.nextBatch++;
       await this.db.run('INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, NULL, ?, NULL)', [batchId, meta.receivedAt, meta.sentAt ?? null, meta.remote, meta.status, meta.bytes, meta.events ?? 0, meta.error]);
@@ -366,32 +532,9 @@ export class Store {
     });
   }
 
-  /** Gaps opened and filled by these newly stored events, per anonymous id. */
-  private seqNotices(stored: EventRow[]): SeqNotice[] {
-    const out: SeqNotice[] = [];
-    const byInstall = new Map<string, number[]>();
-    for (const r of stored) (byInstall.get(r.anonymous_id) ?? byInstall.set(r.anonymous_id, []).get(r.anonymous_id)!).push(r.seq);
-    for (const [a, seqs] of byInstall) {
-      seqs.sort((x, y) => x - y);
-      for (const s of seqs) {
-        const max = this.maxSeq.get(a);
-        if (max !== undefined && s > max + 1) out.push({ kind: 'gap', anonymousId: a, from: max + 1, to: s - 1 });
-        if (max !== undefined && s < max) out.push({ kind: 'late', anonymousId: a, from: s, to: s });
-        if (max === undefined || s > max) this.maxSeq.set(a, s);
-      }
-    }
-    return out;
-  }
-
   /** The newest events first, filtered; properties over PREVIEW_BYTES are left out (null). */
   events(f: EventFilter = {}): Promise<EventRow[]> {
-    const where: string[] = [];
-    const values: DuckDBValue[] = [];
-    if (f.name) where.push('name = ?'), values.push(f.name);
-    if (f.page) where.push('page = ?'), values.push(f.page);
-    if (f.user) where.push('(anonymous_id = ? OR user_id = ?)'), values.push(f.user, f.user);
-    if (f.violations) where.push('json_array_length(violations) > 0');
-    const limit = Math.max(1, Math.min(2000, Math.floor(f.limit ?? 200)));
+    const { where, values, limit } = eventFilter(f, 'json_array_length(violations) > 0');
     return this.serial(async () => {
       const rows = await this.rows<Record<string, unknown>>(
         `SELECT ${EVENT_COLUMNS}, CASE WHEN strlen(properties::VARCHAR) <= ${PREVIEW_BYTES} THEN properties::VARCHAR END AS properties
@@ -401,6 +544,15 @@ export class Store {
       );
       return rows.map(toRow);
     });
+  }
+
+  recent(sinceMs: number, limit: number): Promise<{ row: EventRow; json: string }[]> {
+    return this.serial(async () =>
+      (await this.rows<Record<string, unknown>>(`SELECT ${EVENT_COLUMNS}, properties::VARCHAR AS properties FROM events WHERE received_at_ms >= ? ORDER BY received_at_ms, batch_id, seq LIMIT ${Math.floor(limit)}`, [sinceMs])).map((r) => ({
+        json: r.properties as string,
+        row: toRow(r),
+      })),
+    );
   }
 
   /** One event with all its properties, or undefined. */
@@ -422,14 +574,14 @@ export class Store {
   }
 
   /** Recent refused requests. */
-  rejected(limit = 50): Promise<{ batch_id: number; received_at_ms: number; status: number; error: string; remote: string }[]> {
+  rejected(limit = 50): Promise<RejectedRow[]> {
     return this.serial(() =>
       this.rows(`SELECT batch_id::DOUBLE AS batch_id, received_at_ms::DOUBLE AS received_at_ms, status::INTEGER AS status, error, remote FROM batches WHERE status >= 400 ORDER BY batch_id DESC LIMIT ${Math.floor(limit)}`),
     );
   }
 
   /** Any read-only query, serialised with the writes (the report uses it). */
-  query<T>(f: (s: Store) => Promise<T>): Promise<T> {
+  query<T>(f: (s: EventStore) => Promise<T>): Promise<T> {
     return this.serial(() => f(this));
   }
 
@@ -439,3 +591,10 @@ export class Store {
     this.instance.closeSync();
   }
 }
+
+/**
+ * `Store` the type is any store; `Store.open(file)` opens a DuckDB file, as before there were two
+ * (tests and scripts open files with it).
+ */
+export type Store = EventStore;
+export const Store = DuckStore;

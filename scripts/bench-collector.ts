@@ -1,5 +1,6 @@
 /**
  * npm run bench:collector -- [--connections 200] [--events 20] [--duration 15] [--rate 0] [--cpu-prof DIR]
+ *                            [--store duckdb | clickhouse | clickhouse://host:port/database]
  *
  * Ingest throughput of the collector: it runs as `npm run collector` does, in its own process on
  * 127.0.0.1 with a fresh database, and autocannon (in this process) posts batches of --events
@@ -7,16 +8,24 @@
  * that is not counted). Every request carries new event ids, so each event is stored, never
  * counted as a duplicate. --rate N caps the load at N requests per second (0: as fast as the
  * collector answers). At the end the events stored are counted in the database: at least the
- * events of the requests answered 200 (requests cut off when the time is up may be stored too).
+ * events of the requests answered 200 (requests cut off when the warm-up or the run ended may be
+ * stored too, after the count that starts the run or before the one that ends it).
  *
- * Loopback only: the load generator and the collector share this machine's cores.
+ * --store: where the collector stores (default duckdb: a fresh file). `clickhouse` starts a throwaway
+ * ClickHouse server (test/collector/clickhouse.ts, its data on disk in the OS temp folder as the
+ * DuckDB file is) and a fresh database on it; a clickhouse:// address uses that server (a fresh
+ * database named wetrack_bench_<time> is created there and left behind).
+ *
+ * Loopback only: the load generator, the collector (and a local ClickHouse) share this machine's cores.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { ClickHouseHttp, parseClickHouseUrl } from '../collector/clickhouse';
+import { startClickHouse, type ClickHouseServer } from '../test/collector/clickhouse';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +35,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     rate: { type: 'string', default: '0' },
     'cpu-prof': { type: 'string' },
+    store: { type: 'string', default: 'duckdb' },
   },
 });
 const connections = Number(values.connections);
@@ -101,28 +111,49 @@ function run(url: string, seconds: number): Promise<autocannon.Result> {
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wetrack-bench-collector-'));
-  const collector = await startCollector(path.join(dir, 'bench.duckdb'));
+  let clickhouse: ClickHouseServer | undefined;
+  let db = path.join(dir, 'bench.duckdb');
+  if (values.store === 'clickhouse') {
+    clickhouse = await startClickHouse({ tmp: tmpdir() });
+    db = clickhouse.url('wetrack_bench');
+  } else if (values.store.startsWith('clickhouse://')) {
+    db = `${/^clickhouse:\/\/[^/]+/.exec(values.store)![0]}/wetrack_bench_${Date.now()}`;
+  } else if (values.store !== 'duckdb') throw new Error(`--store duckdb, clickhouse or clickhouse://host:port/database, not ${values.store}`);
+  const collector = await startCollector(db);
+  let totalEvents = 0;
   try {
     if (warmup > 0) await run(collector.url, warmup);
     const before = (await (await fetch(collector.url + '/api/report')).json()).totals.events as number;
     const r = await run(collector.url, duration);
     const after = (await (await fetch(collector.url + '/api/report')).json()).totals.events as number;
+    totalEvents = after;
     const ok = r['2xx'];
     const eventsPerSecond = (ok * perBatch) / duration;
     const lat = r.latency;
     console.log(
       [
-        `collector ingest, ${new Date().toISOString()}, node ${process.version}, ${connections} connections, ${perBatch} events a batch, ${duration} s${rate ? `, capped at ${rate} requests/s` : ''}`,
+        `collector ingest, ${new Date().toISOString()}, node ${process.version}, store ${db.startsWith('clickhouse://') ? `ClickHouse ${clickhouse?.version ?? ''} ${db}` : 'DuckDB'}, ${connections} connections, ${perBatch} events a batch, ${duration} s${rate ? `, capped at ${rate} requests/s` : ''}`,
         `  requests answered 200   ${ok} (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`,
-        `  events stored           ${after - before} (answered 200: ${ok * perBatch}; requests cut off at the end may add up to ${connections * perBatch})`,
+        `  events stored           ${after - before} (answered 200: ${ok * perBatch}; requests cut off at the end of the warm-up and of the run may add up to ${2 * connections * perBatch})`,
         `  throughput              ${Math.round(eventsPerSecond).toLocaleString('en')} events/s (${Math.round(ok / duration)} requests/s)`,
         `  latency                 p50 ${lat.p50} ms · p90 ${lat.p90} ms · p99 ${lat.p99} ms · max ${lat.max} ms`,
         `  goal                    ≥ 20,000 events/s, p99 < 250 ms: ${eventsPerSecond >= 20_000 && lat.p99 < 250 ? 'met' : 'NOT met'}`,
       ].join('\n'),
     );
-    if (after - before < ok * perBatch || after - before > (ok + connections) * perBatch) process.exitCode = 1;
+    if (after - before < ok * perBatch || after - before > (ok + 2 * connections) * perBatch) process.exitCode = 1;
+    if (db.startsWith('clickhouse://')) {
+      // Compressed bytes of the events table's parts (merges still running may shrink it further).
+      const ch = new ClickHouseHttp(parseClickHouseUrl(db));
+      const [size] = await ch.rows<{ bytes: number; events: number }>(
+        `SELECT sum(data_compressed_bytes) AS bytes, sum(rows) AS events FROM system.parts WHERE database = '${parseClickHouseUrl(db).database}' AND table = 'events' AND active`,
+      );
+      ch.close();
+      console.log(`  on disk                 ${Math.round(size.bytes / size.events)} bytes an event (events table, compressed, ${size.events} rows)`);
+    }
   } finally {
     await collector.stop();
+    if (!db.startsWith('clickhouse://')) console.log(`  on disk                 ${Math.round(statSync(db).size / Math.max(1, totalEvents))} bytes an event (the DuckDB file after close, ${totalEvents} events)`);
+    await clickhouse?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

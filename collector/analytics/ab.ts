@@ -7,7 +7,9 @@
  * from the two Wilson intervals; Statistics in Medicine 17, 873–890, 1998). A difference whose
  * interval excludes 0 is significant at 5%.
  */
+import { sqlLiteral } from '../clickhouse';
 import type { Store } from '../store';
+import { chProp } from './sql';
 
 export interface AbOptions {
   property?: string;
@@ -61,12 +63,17 @@ export async function ab(s: Store, o: AbOptions = {}): Promise<AbResult> {
   const property = o.property ?? 'exp_pay_default';
   const exposure = o.exposure ?? 'checkout';
   const goal = o.goal ?? 'pay_success';
+  const variantOf = (name: string, extra = '') =>
+    `SELECT DISTINCT anonymous_id, assumeNotNull(${chProp(property)}) AS variant${extra} FROM events FINAL WHERE name = ${sqlLiteral(name)} AND has(prop_keys, ${sqlLiteral(property)})`;
   const rows = await s.rows<{ variant: string; users: number; converted: number }>(
-    `WITH v AS (SELECT DISTINCT anonymous_id, json_extract_string(properties, ?) AS variant, name FROM events WHERE name IN (?, ?) AND json_extract_string(properties, ?) IS NOT NULL)
+    s.dialect === 'clickhouse'
+      ? `SELECT variant, count() AS users, count(g) AS converted FROM (${variantOf(exposure)})
+         ALL LEFT JOIN (${variantOf(goal, ', 1 AS g')}) USING (anonymous_id, variant) GROUP BY variant ORDER BY variant`
+      : `WITH v AS (SELECT DISTINCT anonymous_id, json_extract_string(properties, ?) AS variant, name FROM events WHERE name IN (?, ?) AND json_extract_string(properties, ?) IS NOT NULL)
      SELECT e.variant, count(*)::DOUBLE AS users, count(g.anonymous_id)::DOUBLE AS converted
      FROM v e LEFT JOIN v g ON g.anonymous_id = e.anonymous_id AND g.variant = e.variant AND g.name = ?
      WHERE e.name = ? GROUP BY 1 ORDER BY 1`,
-    ['$.' + property, exposure, goal, '$.' + property, goal, exposure],
+    s.dialect === 'clickhouse' ? [] : ['$.' + property, exposure, goal, '$.' + property, goal, exposure],
   );
   const control = rows.find((r) => r.variant === o.control) ?? rows[0];
   return {

@@ -5,7 +5,7 @@
  * together more often than chance would have it).
  */
 import type { Store } from '../store';
-import { PAID_LINES } from './sql';
+import { CH_PAID_LINES, PAID_LINES } from './sql';
 
 export interface PairRow {
   a: string;
@@ -22,7 +22,24 @@ export interface Affinity {
   pairs: PairRow[];
 }
 
+/** The same pairs from ClickHouse: the pairs of each order, then each side's order count (a JOIN each). */
+function clickhouseSql(n: number, limit: number): string {
+  const lines = `SELECT DISTINCT order_id, assumeNotNull(product) AS product FROM (${CH_PAID_LINES}) WHERE product IS NOT NULL`;
+  const one = `SELECT product, count() AS n FROM (${lines}) GROUP BY product`;
+  const two = `SELECT a, b, count() AS orders FROM (SELECT order_id, product AS a FROM (${lines}))
+               ALL INNER JOIN (SELECT order_id, product AS b FROM (${lines})) USING order_id WHERE a < b GROUP BY a, b`;
+  return `
+    SELECT a, b, orders, orders / ${n} AS support, orders / na AS confidenceAB, orders / nb AS confidenceBA, orders * ${n} / (na * nb) AS lift
+    FROM (SELECT a, b, orders, na FROM (${two}) ALL INNER JOIN (SELECT product AS a, n AS na FROM (${one})) USING a)
+    ALL INNER JOIN (SELECT product AS b, n AS nb FROM (${one})) USING b
+    ORDER BY orders DESC, lift DESC, a, b LIMIT ${Math.floor(limit)}`;
+}
+
 export async function affinity(s: Store, limit = 20): Promise<Affinity> {
+  if (s.dialect === 'clickhouse') {
+    const [{ n } = { n: 0 }] = await s.rows<{ n: number }>(`SELECT uniqExact(order_id) AS n FROM (${CH_PAID_LINES})`);
+    return { orders: n, pairs: n ? await s.rows<PairRow>(clickhouseSql(n, limit)) : [] };
+  }
   const [{ n } = { n: 0 }] = await s.rows<{ n: number }>(`SELECT count(DISTINCT order_id)::DOUBLE AS n FROM (${PAID_LINES})`);
   const pairs = await s.rows<PairRow>(`
     WITH l AS (SELECT DISTINCT order_id, product FROM (${PAID_LINES}) WHERE product IS NOT NULL),

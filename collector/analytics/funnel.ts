@@ -5,9 +5,9 @@
  * in the N-day form, no later than N days after its first step-1 event (the first one: a later
  * start that would still finish in time is not looked for). Drop-off = reached the step before − this one.
  */
-import type { DuckDBValue } from '@duckdb/node-api';
-import type { Store } from '../store';
-import { DAY_MS, ratio } from './sql';
+import { sqlLiteral } from '../clickhouse';
+import type { SqlValue, Store } from '../store';
+import { chProp, DAY_MS, ratio } from './sql';
 
 export interface FunnelStepDef {
   /** Event name. */
@@ -47,9 +47,30 @@ export function funnelProblem(d: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The step counts from ClickHouse: the same steps, each nesting the one before (one JOIN per SELECT
+ * in 18.16), counted by one scalar subquery each.
+ */
+function clickhouseSql(d: FunnelDef): string {
+  const key = d.within === 'session' ? 'session_id' : 'anonymous_id';
+  const match = (st: FunnelStepDef) =>
+    [`name = ${sqlLiteral(st.name)}`, ...Object.entries(st.where ?? {}).map(([k, v]) => `has(prop_keys, ${sqlLiteral(k)}) AND ${chProp(k)} = ${sqlLiteral(String(v))}`)].join(' AND ');
+  const window = d.within === 'session' ? '' : ` AND time_ms <= pt0 + ${d.within * DAY_MS}`;
+  const steps: string[] = [];
+  d.steps.forEach((st, i) => {
+    steps.push(
+      i === 0
+        ? `SELECT ${key} AS k, min(seq) AS m, argMin(time_ms, seq) AS t0 FROM events FINAL WHERE ${match(st)} GROUP BY k`
+        : `SELECT k, min(seq) AS m, any(pt0) AS t0 FROM (SELECT ${key} AS k, seq, time_ms FROM events FINAL WHERE ${match(st)})
+           ALL INNER JOIN (SELECT k, m AS prev, t0 AS pt0 FROM (${steps[i - 1]})) USING k WHERE seq > prev${window} GROUP BY k`,
+    );
+  });
+  return `SELECT ${steps.map((q, i) => `(SELECT count() FROM (${q})) AS n${i}`).join(', ')}`;
+}
+
 export async function funnel(s: Store, d: FunnelDef): Promise<FunnelResult> {
   const key = d.within === 'session' ? 'session_id' : 'anonymous_id';
-  const params: DuckDBValue[] = [];
+  const params: SqlValue[] = [];
   const match = (st: FunnelStepDef) => {
     params.push(st.name);
     const props = Object.entries(st.where ?? {}).map(([k, v]) => {
@@ -64,7 +85,10 @@ export async function funnel(s: Store, d: FunnelDef): Promise<FunnelResult> {
       ? `s0 AS (SELECT e.${key} AS k, min(e.seq) AS seq, arg_min(e.time_ms, e.seq) AS t0 FROM events e WHERE ${match(st)} GROUP BY 1)`
       : `s${i} AS (SELECT e.${key} AS k, min(e.seq) AS seq, any_value(p.t0) AS t0 FROM events e JOIN s${i - 1} p ON p.k = e.${key} WHERE ${match(st)} AND e.seq > p.seq${window} GROUP BY 1)`,
   );
-  const [counts] = await s.rows<Record<string, number>>(`WITH ${ctes.join(',\n')} SELECT ${d.steps.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`, params);
+  const [counts] =
+    s.dialect === 'clickhouse'
+      ? await s.rows<Record<string, number>>(clickhouseSql(d))
+      : await s.rows<Record<string, number>>(`WITH ${ctes.join(',\n')} SELECT ${d.steps.map((_, i) => `(SELECT count(*) FROM s${i})::DOUBLE AS n${i}`).join(', ')}`, params);
   const n = d.steps.map((_, i) => counts[`n${i}`]);
   return {
     within: d.within,

@@ -7,7 +7,7 @@
  * without them are counted as `unplaced` and the grid stays empty.
  */
 import type { Store } from '../store';
-import { num } from './sql';
+import { chNum, num } from './sql';
 
 export interface HeatPage {
   page: string;
@@ -22,7 +22,16 @@ export interface HeatPage {
 export async function heatmap(s: Store, o: { columns?: number; maxRows?: number } = {}): Promise<HeatPage[]> {
   const columns = Math.max(1, Math.floor(o.columns ?? 10));
   const maxRows = Math.max(1, Math.floor(o.maxRows ?? 60));
-  const rows = await s.rows<{ page: string; r: number | null; c: number | null; n: number }>(`
+  // ClickHouse keeps the batch's widths with each event (clickhouse.ts): no join.
+  const placed = (v: string, max: number) => `if(x >= 0 AND y >= 0 AND w > 0, least(floor(${v} / w * ${columns}), ${max}), NULL)`;
+  const clickhouse = `
+    SELECT pg AS page, r, c, count() AS n FROM (
+      SELECT pg, ${placed('x', columns - 1)} AS c, ${placed('y', maxRows - 1)} AS r FROM (
+        SELECT coalesce(path, page, '?') AS pg, ${chNum('x')} AS x, ${chNum('y')} AS y,
+               coalesce(toFloat64OrNull(window_width), toFloat64OrNull(screen_width)) AS w
+        FROM events FINAL WHERE name = '$tap'))
+    GROUP BY page, r, c ORDER BY page, r, c`;
+  const rows = await s.rows<{ page: string; r: number | null; c: number | null; n: number }>(s.dialect === 'clickhouse' ? clickhouse : `
     WITH t AS (SELECT coalesce(e.path, e.page, '?') AS page, ${num('x')} AS x, ${num('y')} AS y,
                       coalesce(TRY_CAST(b.context->>'windowWidth' AS DOUBLE), TRY_CAST(b.context->>'screenWidth' AS DOUBLE)) AS w
                FROM events e LEFT JOIN batches b USING (batch_id) WHERE e.name = '$tap'),

@@ -3,8 +3,8 @@
  * event: an install made by logout's reset has no $app_launch of its own until the next start);
  * day N = how many of them had any event N days later. Days after the last day with data are null.
  */
-import type { Store } from '../store';
-import { dayOf, type AnalyticsOptions } from './sql';
+import type { EventStore } from '../store';
+import { chDate, chDay, dayOf, type AnalyticsOptions } from './sql';
 
 export interface RetentionRow {
   cohort: string;
@@ -13,9 +13,21 @@ export interface RetentionRow {
   retained: (number | null)[];
 }
 
-export async function retention(s: Store, o: AnalyticsOptions & { days?: number } = {}): Promise<RetentionRow[]> {
+/** The same rows from ClickHouse: active days per install joined to its cohort, then to the cohort's size. */
+function clickhouseSql(n: number, o: AnalyticsOptions): string {
+  const act = `SELECT DISTINCT anonymous_id, ${chDay('time_ms', o)} AS day FROM events FINAL`;
+  const co = `SELECT anonymous_id, min(day) AS c FROM (${act}) GROUP BY anonymous_id`;
+  return `
+    SELECT ${chDate('c')} AS cohort, users, k, active, (SELECT max(${chDay('time_ms', o)}) FROM events FINAL) - c AS last FROM (
+      SELECT c, day - c AS k, count() AS active FROM (${act}) ALL INNER JOIN (${co}) USING anonymous_id
+      WHERE day - c <= ${Math.floor(n)} GROUP BY c, k)
+    ALL INNER JOIN (SELECT c, count() AS users FROM (${co}) GROUP BY c) USING c
+    ORDER BY c, k`;
+}
+
+export async function retention(s: EventStore, o: AnalyticsOptions & { days?: number } = {}): Promise<RetentionRow[]> {
   const n = o.days ?? 7;
-  const rows = await s.rows<{ cohort: string; users: number; k: number; active: number; last: number }>(`
+  const rows = await s.rows<{ cohort: string; users: number; k: number; active: number; last: number }>(s.dialect === 'clickhouse' ? clickhouseSql(n, o) : `
     WITH act AS (SELECT DISTINCT anonymous_id, ${dayOf('time_ms', o)} AS day FROM events),
          co AS (SELECT anonymous_id, min(day) AS cohort FROM act GROUP BY 1),
          size AS (SELECT cohort, count(*) AS users FROM co GROUP BY 1),

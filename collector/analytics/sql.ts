@@ -3,7 +3,13 @@
  * time zone (default UTC+8, China Standard Time): the corrected `server_time_ms` moves an event by the
  * batch's delay, and a day is what the user lived. A user is an install (`anonymous_id`): logout
  * (reset) starts a new one. Counts come back as DOUBLE (store.ts: BIGINT would come back as text).
+ *
+ * Each analysis has its SQL for DuckDB and for ClickHouse (the `ch…` helpers below; clickhouse.ts
+ * says what its tables hold and why the SQL is that of ClickHouse 18.16). ClickHouse queries read
+ * `events FINAL`: each event once, also before the background merge removed a duplicate.
  */
+import { sqlLiteral } from '../clickhouse';
+
 export const DAY_MS = 86_400_000;
 
 export interface AnalyticsOptions {
@@ -25,3 +31,21 @@ export const PAID_LINES = `
 
 /** Proportion or null when there is nothing to divide by. */
 export const ratio = (a: number, b: number) => (b ? a / b : null);
+
+/** ClickHouse: the day number (days since 1970-01-01) of a time in ms, in the operators' time zone. */
+export const chDay = (ms: string, o: AnalyticsOptions = {}) => `toInt64(floor(((${ms}) + ${Math.round((o.tzMinutes ?? 480) * 60_000)}) / ${DAY_MS}))`;
+
+/** ClickHouse: a day number as 'YYYY-MM-DD'. */
+export const chDate = (day: string) => `toString(toDate('1970-01-01') + ${day})`;
+
+/** ClickHouse: a property as text, as DuckDB's `->>` gives it (NULL when absent or null). */
+export const chProp = (key: string) => `if(has(prop_keys, ${sqlLiteral(key)}), prop_values[indexOf(prop_keys, ${sqlLiteral(key)})], NULL)`;
+
+/** ClickHouse: a property as a number (NULL when absent or not numeric). */
+export const chNum = (key: string) => `toFloat64OrNull(${chProp(key)})`;
+
+/** PAID_LINES in ClickHouse's words. */
+export const CH_PAID_LINES = `
+  SELECT anonymous_id, time_ms, assumeNotNull(${chProp('order_id')}) AS order_id, ${chProp('product_code')} AS product,
+         ifNull(${chNum('price')} * ${chNum('quantity')}, 0) AS revenue
+  FROM events FINAL WHERE name = 'pay_success' AND has(prop_keys, 'order_id')`;

@@ -10,7 +10,7 @@
  *   observer  the rest: active, never bought, never shared
  */
 import type { Store } from '../store';
-import { dayOf, num, type AnalyticsOptions } from './sql';
+import { chDay, chNum, dayOf, num, type AnalyticsOptions } from './sql';
 
 export const TIERS = { whaleSpend: 150, dormantDays: 7 } as const;
 export const TIER_NAMES = ['whale', 'sharer', 'buyer', 'dormant', 'observer'] as const;
@@ -39,4 +39,17 @@ export function tiersSql(o: AnalyticsOptions = {}): string {
     FROM t GROUP BY 1 ORDER BY array_position(['${TIER_NAMES.join("','")}'], tier)`;
 }
 
-export const tiers = (s: Store, o?: AnalyticsOptions) => s.rows<TierRow>(tiersSql(o));
+/** The same in ClickHouse (inner columns named apart from the output's: an alias there names a column everywhere). */
+export function tiersClickHouseSql(o: AnalyticsOptions = {}): string {
+  return `
+    SELECT tr AS tier, count() AS users, avg(rec) AS recency, avg(freq) AS frequency, avg(sp) AS spend, avg(sh) AS shares FROM (
+      SELECT freq, sp, sh, maxd - lastd AS rec,
+             multiIf(sp >= ${TIERS.whaleSpend}, 'whale', sh >= 1, 'sharer', sp > 0, 'buyer', maxd - lastd >= ${TIERS.dormantDays}, 'dormant', 'observer') AS tr
+      FROM (SELECT anonymous_id, max(dd) AS lastd, uniqExact(dd) AS freq, ifNull(sumIf(amount, name = 'pay_success'), 0) AS sp,
+                   countIf(name = '$share') AS sh, (SELECT max(${chDay('time_ms', o)}) FROM events FINAL) AS maxd
+            FROM (SELECT anonymous_id, name, ${chDay('time_ms', o)} AS dd, ${chNum('price')} * ${chNum('quantity')} AS amount FROM events FINAL)
+            GROUP BY anonymous_id))
+    GROUP BY tier ORDER BY indexOf(['${TIER_NAMES.join("','")}'], tier)`;
+}
+
+export const tiers = (s: Store, o?: AnalyticsOptions) => s.rows<TierRow>(s.dialect === 'clickhouse' ? tiersClickHouseSql(o) : tiersSql(o));

@@ -1,7 +1,7 @@
 /**
  * The collector at its door: malformed, oversized and wrongly typed requests get clear 4xx answers
  * and the collector keeps running; nothing is stored twice, even when the same batch arrives twice
- * at once; seq gaps are found; the report reads the file.
+ * at once; seq gaps are found; the report reads the file. Each on both stores (DuckDB, ClickHouse).
  */
 import * as http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,21 +9,21 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../collector/report';
+import { openStore } from '../../collector/open';
 import { startCollector, type Collector } from '../../collector/server';
 import { Store } from '../../collector/store';
 import { validateBatch } from '../../collector/validate';
 import { event } from '../collector/helpers';
+import { freshStore, stores, type StoreDb } from '../collector/stores';
 
 let dir: string;
 let c: Collector;
 const warnings: string[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'wetrack-collector-'));
-  c = await startCollector({ port: 0, db: path.join(dir, 'c.duckdb'), maxBodyBytes: 64 * 1024, log: { info: () => {}, warn: (m) => warnings.push(m) } });
 });
-afterAll(async () => {
-  await c?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -33,9 +33,20 @@ async function post(body: unknown, headers: Record<string, string> = { 'content-
   const res = await fetch(c.url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
-const count = async (where = 'true') => (await c.store.query((s) => s.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM events WHERE ${where}`)))[0]!.n;
+const count = async (where = '1 = 1') => (await c.store.query((s) => s.rows<{ n: number }>(`SELECT CAST(count(*) AS DOUBLE) AS n FROM events WHERE ${where}`)))[0]!.n;
 
-describe('collector', () => {
+for (const { kind, skip } of stores('the collector tests on ClickHouse (test/qa/collector.test.ts)')) describe.skipIf(skip)(`collector, ${kind} store`, () => {
+  let store: StoreDb;
+  beforeAll(async () => {
+    warnings.length = 0;
+    store = await freshStore(kind);
+    c = await startCollector({ port: 0, db: store.db, maxBodyBytes: 64 * 1024, log: { info: () => {}, warn: (m) => warnings.push(m) } });
+  }, 60_000);
+  afterAll(async () => {
+    await c?.close();
+    await store?.dispose();
+  });
+
   it('stores a valid batch and answers what it did', async () => {
     const r = await post(batch([event(), event({ name: '$tap', properties: { slot: 'home.rec.1', path: 'pages/home/index' } })]));
     expect(r).toEqual({ status: 200, body: { ok: true, stored: 2, duplicates: 0, warnings: [] } });
@@ -111,7 +122,8 @@ describe('collector', () => {
     expect(both.map((r) => r.body.stored).sort()).toEqual([0, 2]);
     const e = event();
     expect((await post(batch([e, e, event()]))).body).toMatchObject({ stored: 2, duplicates: 1 });
-    const [{ dup }] = await c.store.query((s) => s.rows<{ dup: number }>('SELECT (count(*) - count(DISTINCT id))::INTEGER AS dup FROM events'));
+    // Counted as stored, not as read (no FINAL on ClickHouse): one collector never stores a duplicate.
+    const [{ dup }] = await c.store.query((s) => s.rows<{ dup: number }>('SELECT CAST(count(*) - count(DISTINCT id) AS DOUBLE) AS dup FROM events'));
     expect(dup).toBe(0);
     expect((await buildReport(c.store)).quality.duplicates).toBe(3 + 2 + 1);
   });
@@ -139,7 +151,16 @@ describe('collector', () => {
     expect([q.gaps, q.missing]).toEqual([base.gaps, base.missing]);
   });
 
-  it('reopens its file with everything in it, read-only beside nothing else', async () => {
+  it.runIf(kind === 'clickhouse')('opens a database another collector wrote to, with everything in it', async () => {
+    const other = await startCollector({ port: 0, db: store.server!.url('reopen'), log: { info: () => {}, warn: () => {} } });
+    await fetch(other.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch([event(), event()])) });
+    await other.close();
+    const again = await openStore(store.server!.url('reopen'));
+    expect((await buildReport(again)).totals.events).toBe(2);
+    await again.close();
+  });
+
+  it.runIf(kind === 'duckdb')('reopens its file with everything in it, read-only beside nothing else', async () => {
     const file = path.join(dir, 'reopen.duckdb');
     const other = await startCollector({ port: 0, db: file, log: { info: () => {}, warn: () => {} } });
     await fetch(other.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch([event(), event()])) });
