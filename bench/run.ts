@@ -38,6 +38,12 @@ export class Bench {
   private realRequest: unknown;
   /** bodies sent through the stub */
   stubbed: { path: string; raw: string }[] = [];
+  /**
+   * The last cold start: synchronous storage reads while the SDK's file was evaluated and initialised
+   * and the bytes they returned, asynchronous reads (wx.getStorage) until the boot's 2 s are over and
+   * their bytes, and the init call's real ms.
+   */
+  lastBoot = { reads: 0, bytesRead: 0, asyncReads: 0, asyncBytes: 0, initMs: 0 };
 
   constructor(
     readonly spec: SdkSpec,
@@ -66,7 +72,27 @@ export class Bench {
     const onList = (page?: { route?: string }) => (page || proc.currentPage())?.route === LIST;
     wx.createIntersectionObserver = (page: { route?: string }, o: { thresholds?: number[] }) => (onList(page) ? layout : EMPTY).observer(o);
     wx.createSelectorQuery = () => (onList() ? layout : EMPTY).selectorQuery();
+    const st = this.rt.storage;
+    const boot = { reads: 0, bytesRead: 0, asyncReads: 0, asyncBytes: 0, initMs: 0 };
+    let starting = true;
+    // What the SDK reads while it starts: synchronous calls inside its evaluation and init, and the
+    // asynchronous ones until the boot is over; the bytes of the values they find.
+    const off = st.onCall((c) => {
+      if (c.key === undefined || !/^get/.test(c.api)) return;
+      const v = st.peek(c.key);
+      const bytes = Buffer.byteLength(typeof v == 'string' ? v : (JSON.stringify(v) ?? ''));
+      if (c.sync && starting) {
+        boot.reads++;
+        boot.bytesRead += bytes;
+      } else if (!c.sync) {
+        boot.asyncReads++;
+        boot.asyncBytes += bytes;
+      }
+    });
     this.copy = this.spec.boot(proc, this.code, { url: this.collector.url, batch: BATCH, intervalMs: INTERVAL_MS });
+    starting = false;
+    boot.initMs = this.copy.initMs;
+    this.lastBoot = boot;
     const self = this;
     mp.App({ onLaunch() {} });
     proc.definePage(HOME, () =>
@@ -90,6 +116,7 @@ export class Bench {
     );
     proc.launch();
     await this.clock.advance(2000);
+    off();
   }
 
   /** The process is killed (no lifecycle runs) and a new one starts on the same storage. */
@@ -258,6 +285,23 @@ export async function steady(b: Bench): Promise<Steady> {
   };
 }
 
+/**
+ * Storage calls per 100 events for a stream of events each in its own macrotask: `count` events,
+ * `every(i)` ms apart (scripts/save-delay.ts: one event every 50 ms, as exposures while scrolling; two
+ * events a tap every 1-3 s), delivered to the loopback collector.
+ */
+export async function stream(b: Bench, count: number, perTask: number, every: (i: number) => number): Promise<number> {
+  await b.clock.advance(INTERVAL_MS * 2);
+  const st = b.rt.storage;
+  st.resetCounters();
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < perTask; j++) b.copy.track('add_to_cart', { ...PROPS(), k: 's' + i + '.' + j });
+    await b.clock.advance(every(i));
+  }
+  await b.clock.advance(INTERVAL_MS + 1000);
+  return ((st.counters.syncCalls + st.counters.asyncCalls) * 100) / (count * perTask);
+}
+
 /** The collector answers 500 for 30 s while one event is tracked every 100 ms for 60 s; then 5 more minutes. */
 export async function outage(b: Bench): Promise<{ lost: number; tracked: number }> {
   await b.clock.advance(INTERVAL_MS * 2);
@@ -276,8 +320,12 @@ export async function outage(b: Bench): Promise<{ lost: number; tracked: number 
   return { lost: keys.length - b.got(keys, from), tracked: keys.length };
 }
 
-/** 50 events, one every 20 ms; the process is killed 1 s after the last; a new one runs for 2 minutes. */
-export async function killed(b: Bench): Promise<{ lost: number; tracked: number }> {
+/**
+ * 50 events, one every 20 ms; the process is killed `afterMs` after the last; a new one runs for 2 minutes.
+ * `tieToKill`: the kill comes before any timer due at that very moment (a real timer fires at or after
+ * its delay, so a save timer of exactly `afterMs` loses the race).
+ */
+export async function killed(b: Bench, afterMs = 1000, tieToKill = false): Promise<{ lost: number; tracked: number }> {
   await b.clock.advance(INTERVAL_MS * 2);
   const from = b.collector.requests.length;
   const keys: string[] = [];
@@ -287,10 +335,47 @@ export async function killed(b: Bench): Promise<{ lost: number; tracked: number 
     b.copy.track('add_to_cart', { ...PROPS(), k });
     await b.clock.advance(20);
   }
-  await b.clock.advance(1000);
+  await b.clock.advance(tieToKill ? afterMs - 1 : afterMs);
   await b.restart();
   await b.clock.runUntil(() => b.got(keys, from) >= keys.length, { maxMs: 120_000, label: 'killed' }).catch(() => undefined);
   return { lost: keys.length - b.got(keys, from), tracked: keys.length };
+}
+
+export interface ColdStart {
+  /** events tracked offline before the restarts */
+  queued: number;
+  reads: number;
+  bytesRead: number;
+  asyncReads: number;
+  asyncBytes: number;
+  /** median real ms of the init call over the restarts */
+  initMs: number;
+}
+
+/**
+ * A cold start after an offline period: `n` events tracked offline (bursts of 25 every 200 ms), the
+ * app hidden, then the process killed in the background and started again, 5 times, still offline.
+ * Counts what the SDK reads synchronously while its file is evaluated and initialised (calls and the
+ * bytes of their values) and times its init call.
+ */
+export async function coldStart(b: Bench, n: number): Promise<ColdStart> {
+  await b.clock.advance(INTERVAL_MS * 2);
+  b.rt.network.set(false);
+  await b.clock.advance(1000);
+  for (let i = 0; i < n; i++) {
+    b.copy.track('add_to_cart', { ...PROPS(), k: 'c' + i });
+    if (i % 25 === 24) await b.clock.advance(200);
+  }
+  await b.clock.advance(2000);
+  b.proc.hide();
+  await b.clock.advance(1000);
+  const boots: Bench['lastBoot'][] = [];
+  for (let i = 0; i < 5; i++) {
+    await b.restart();
+    boots.push(b.lastBoot);
+  }
+  b.rt.network.set(true);
+  return { queued: n, ...boots[0], initMs: pct(boots.map((x) => x.initMs), 0.5) };
 }
 
 export interface ExposureFigures {

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import { minify } from 'terser';
-import { TERSER } from '../scripts/minify.mjs';
+import { constToLet, TERSER } from '../scripts/minify.mjs';
 
 export interface Sized {
   min: number;
@@ -21,15 +21,28 @@ export interface Sized {
 
 const gz = (s: string) => gzipSync(s, { level: 9 }).length;
 
-export async function sizeWetrack(input = 'src/index.ts'): Promise<Sized> {
+/**
+ * `edit` (scripts/save-delay.ts) changes one source file's text before it is compiled: a variant of
+ * the SDK measured the same way.
+ */
+export async function sizeWetrack(input = 'src/index.ts', edit?: { file: RegExp; from: string; to: string }): Promise<Sized> {
+  const variant = {
+    name: 'variant',
+    transform(code: string, id: string) {
+      if (!edit || !edit.file.test(id)) return null;
+      if (!code.includes(edit.from)) throw new Error(`bench: ${edit.from} is not in ${id}`);
+      return code.replace(edit.from, edit.to);
+    },
+  };
   const bundle = await rollup({
     input,
-    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: undefined, noEmitOnError: true })],
+    plugins: [variant, typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: undefined, noEmitOnError: true })],
     onwarn: (w, warn) => (w.code === 'UNUSED_EXTERNAL_IMPORT' ? undefined : warn(w)),
   });
   const { output } = await bundle.generate({ format: 'cjs', exports: 'named' });
   await bundle.close();
-  const min = (await minify(output[0].code, TERSER)).code!;
+  // As npm run size and the mini-program build minify it (scripts/minify.mjs: const as let, then terser).
+  const min = (await minify(constToLet(output[0].code), TERSER)).code!;
   return { min: Buffer.byteLength(min), gzip: gz(min), code: [min] };
 }
 

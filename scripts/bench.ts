@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { installClock, type Clock } from '../bench/clock';
-import { Bench, exposure, installPrivateGlobals, killed, outage, steady, timing, type ExposureFigures, type Steady, type Timing } from '../bench/run';
+import { Bench, coldStart, exposure, installPrivateGlobals, killed, outage, steady, timing, type ColdStart, type ExposureFigures, type Steady, type Timing } from '../bench/run';
 import { ALL, type SdkSpec } from '../bench/sdks';
 import { sizeFiles, sizeWetrack, type Sized } from '../bench/size';
 
@@ -66,6 +66,9 @@ interface Result {
   steady?: Steady;
   outage?: { lost: number; tracked: number };
   killed?: { lost: number; tracked: number };
+  killedHalf?: { lost: number; tracked: number };
+  cold0?: ColdStart;
+  cold5000?: ColdStart;
   errors: string[];
 }
 
@@ -126,6 +129,11 @@ const ROWS: Row[] = [
   { label: 'bytes on the wire per 1,000 events (request bodies)', get: (r) => (r.steady ? r.steady.bytesPer1000 : 'failed'), fmt: bytes },
   { label: 'events lost: collector answers 500 for 30 s (600 tracked)', get: (r) => (r.outage ? r.outage.lost : 'failed'), fmt: n0 },
   { label: 'events lost: killed 1 s after the last track() (50 tracked)', get: (r) => (r.killed ? r.killed.lost : 'failed'), fmt: n0 },
+  { label: 'events lost: killed 0.5 s after the last track() (50 tracked)', get: (r) => (r.killedHalf ? r.killedHalf.lost : 'failed'), fmt: n0 },
+  { label: 'cold start, nothing queued: storage bytes read while the SDK starts', get: (r) => (r.cold0 ? r.cold0.bytesRead : 'failed'), fmt: bytes },
+  { label: 'cold start, 5,000 events queued offline: storage bytes read while the SDK starts', get: (r) => (r.cold5000 ? r.cold5000.bytesRead : 'failed'), fmt: bytes },
+  { label: 'cold start, nothing queued: init() time', get: (r) => (r.cold0 ? r.cold0.initMs * 1000 : 'failed'), fmt: us },
+  { label: 'cold start, 5,000 events queued offline: init() time', get: (r) => (r.cold5000 ? r.cold5000.initMs * 1000 : 'failed'), fmt: us },
   { label: 'exposure, 2,000 slots scrolling: SDK time per observer callback batch, median', get: (r) => med(r.exposures.map((e) => e.batchMedianUs)), fmt: us },
   { label: 'exposure, same, p99', get: (r) => med(r.exposures.map((e) => e.batchP99Us)), fmt: us },
   { label: 'exposure, heap growth over the scroll (after GC)', get: (r) => med(r.exposures.map((e) => e.heapGrowthKB)), fmt: (v) => v.toFixed(0) + ' KB' },
@@ -134,10 +142,17 @@ const ROWS: Row[] = [
 /** Why a row may not be won, by row label: said in the note when it is not. */
 const WHY: Record<string, string> = {
   'storage calls per 100 events':
-    'wetrack appends each save as its own key and rewrites its small index (`wt_q`) after every acknowledged batch, so it makes more, smaller calls; Sensors rewrites its whole queue as one key every 500 ms (fewer calls, far more bytes); DataRangers writes nothing while the network works because it keeps no persisted queue (it loses what is buffered when the process dies)',
-  'storage bytes written per 100 events': 'DataRangers keeps no persisted queue: nothing is written until a send fails, and a kill loses its buffer',
+    'DataRangers writes nothing while the network works because it keeps no persisted queue (it loses what is buffered when the process dies); against Sensors, which persists its queue, wetrack makes fewer calls: one write of its queue head per save (200 ms after the first event not yet stored), none per acknowledgement (issue 14; 9.6 before)',
+  'storage bytes written per 100 events':
+    'DataRangers keeps no persisted queue: nothing is written until a send fails, and a kill loses its buffer. Each wetrack save rewrites its queue head (the events not yet acknowledged): fewer calls and more bytes than before issue 14 (37,684 B per 100 events then), still fewer than Sensors, which rewrites its whole queue every 500 ms',
   'requests per 1,000 events':
-    "Sensors' `max_length` only triggers a send, which then takes up to 100 queued events, so its requests carry more events than the 20 configured; wetrack's batchSize caps a request at 20 events (less to resend after a failure); a larger batchSize sends fewer",
+    "Sensors' `max_length` only triggers a send, which then takes up to 100 queued events, so its requests carry more events than the 20 configured; wetrack's batchSize (50 by default) caps a request (less to resend after a failure, and a smaller queue head to rewrite per save)",
+  'cold start, nothing queued: storage bytes read while the SDK starts':
+    'Sensors reads a small index synchronously and its queue asynchronously (wx.getStorage) after init; DataRangers reads only asynchronously; wetrack reads its identity and its queue head synchronously (the note above has the asynchronous reads)',
+  'cold start, 5,000 events queued offline: storage bytes read while the SDK starts':
+    'the same: Sensors and DataRangers read their queues asynchronously after init (the note above); wetrack reads its identity and its queue head, whose events moved to segments on hide, synchronously: as much as with nothing queued (1.36 MB in 8 calls before issue 14), and the segments when it can first send',
+  'events lost: killed 0.5 s after the last track() (50 tracked)':
+    'a tie with Sensors, which rewrites its whole queue every 500 ms; DataRangers loses the unsent part of its buffer',
   'synchronous storage calls inside track(), per call': 'a tie: none of the three touches storage inside track() (Sensors and DataRangers send inside track() instead, which the track() rows bill them for)',
   'exposure, 2,000 slots scrolling: SDK time per observer callback batch, median':
     'within noise of the peers (the three differ by tenths of a µs from run to run); wetrack asks only for the thresholds its rules use (the minRatio, as the peers ask for one), so WeChat calls the three equally often',
@@ -221,7 +236,13 @@ async function main() {
       seedRandom(20261126);
       r.outage = await withBench(s, r, clock, 0, outage);
       seedRandom(20261127);
-      r.killed = await withBench(s, r, clock, 0, killed);
+      r.killed = await withBench(s, r, clock, 0, (b) => killed(b));
+      seedRandom(20261128);
+      r.killedHalf = await withBench(s, r, clock, 0, (b) => killed(b, 500, true));
+      seedRandom(20261129);
+      r.cold0 = await withBench(s, r, clock, 0, (b) => coldStart(b, 0));
+      seedRandom(20261130);
+      r.cold5000 = await withBench(s, r, clock, 0, (b) => coldStart(b, 5000));
       unseedRandom(realRandom);
     }
   } finally {
@@ -243,6 +264,14 @@ async function main() {
   const notes = [
     `Timed rows: median of ${RUNS} runs (exposure: of ${Math.min(RUNS, 3)}), each run 200 rounds of 100 calls after 30 rounds of warm-up; p99 is the 99th percentile of the per-round averages. Medians repeat within a few tenths of a µs from run to run; the p99 rows move with whatever else runs on the machine (see the load average above) and are best compared within one table. Counted rows: one run with seeded randomness (Math.random and crypto.getRandomValues), so they repeat exactly.`,
     `Exposure runs: ${expo}.`,
+    'Cold start reads (synchronous while the SDK starts; asynchronous in the 2 s after), nothing queued / 5,000 queued: ' +
+      ALL.map((s) => {
+        const r = results.get(s)!;
+        const calls = (n: number) => n + (n == 1 ? ' call ' : ' calls ');
+        const f = (c?: ColdStart) => (c ? `${calls(c.reads)}${bytes(c.bytesRead)}, async ${calls(c.asyncReads)}${bytes(c.asyncBytes)}` : 'failed');
+        return `${s.name.split(' ')[0]}: ${f(r.cold0)} / ${f(r.cold5000)}`;
+      }).join('; ') +
+      '.',
     hasGc ? '' : 'Heap growth: run without --expose-gc (use `npm run bench`), so the figure includes garbage not yet collected.',
     notWon.length
       ? 'Rows wetrack does not win outright (worse than, or level with, a peer):\n' + notWon.map((l) => `  - **${l}**: ${WHY[l] ?? 'see the notes below the table'}.`).join('\n')

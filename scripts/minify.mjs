@@ -5,7 +5,7 @@ import { parseAst } from 'rollup/parseAst';
 // they never meet host objects or the wire format, which are built from string literals. Never list
 // a name that is also public (an option such as `once`, a wrapper such as `behavior`) or a field of an
 // event or of a WeChat object (`text` of onTabItemTap): test/e2e/bundle.test.ts checks some of them.
-const INTERNAL = ['items', 'dropped', 'ack', 'added', 'hide', 'online', 'pause', 'json', 'save', 'read', 'write', 'post', 'onNetwork', 'retryAfterMs', 'firstLaunch', 'onAppShow', 'onAppHide', 'context', 'remove', 'key', 'number', 'event', 'log', 'platform', 'start', 'shownAt', 'pausedAt', 'listen', 'fire', 'ours', 'flow', 'away', 'sharer', 'depth', 'safe', 'scheduler', 'see', 'resume', 'since', 'dwell', 'props', 'startView', 'endView', 'watch', 'forget', 'ms', 'warn', 'slots', 'old', 'ob', 'status', 'refused', 'resolved', 'session', 'rendered'];
+const INTERNAL = ['items', 'dropped', 'ack', 'added', 'hide', 'online', 'pause', 'json', 'save', 'read', 'write', 'post', 'onNetwork', 'retryAfterMs', 'firstLaunch', 'onAppShow', 'onAppHide', 'context', 'remove', 'key', 'number', 'event', 'log', 'platform', 'addOns', 'meta', 'load', 'shownAt', 'pausedAt', 'listen', 'fire', 'ours', 'flow', 'away', 'sharer', 'depth', 'safe', 'scheduler', 'see', 'resume', 'since', 'dwell', 'props', 'startView', 'endView', 'watch', 'forget', 'ms', 'warn', 'slots', 'old', 'ob', 'status', 'refused', 'resolved', 'session', 'rendered'];
 
 export const TERSER = {
   ecma: 2017,

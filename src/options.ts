@@ -14,9 +14,9 @@ type Numeric =
 export type Resolved = Options & Required<Pick<Options, Numeric | 'name' | 'consent' | 'headers'>>;
 
 const DEFAULTS: Record<Numeric, number> & Pick<Resolved, 'name' | 'consent' | 'headers'> = {
-  batchSize: 20,
+  batchSize: 50,
   flushIntervalMs: 5000,
-  maxBatchBytes: 500_000,
+  maxBatchBytes: 60_000,
   maxQueueEvents: 5000,
   sessionTimeoutMs: 1_800_000,
   timeoutMs: 10_000,
@@ -35,17 +35,26 @@ const MATCH: { [key: string]: RegExp } = { name: /./, consent: /^(granted|pendin
 
 /** Fills defaults and checks each option; a bad value gets a warning and the default. Null without a usable serverUrl. */
 export function resolveOptions(input: unknown, log: Logger): Resolved | null {
-  const o = Object.assign({}, DEFAULTS, input) as Resolved & { [key: string]: unknown };
+  const out = Object.assign({}, DEFAULTS, input) as Resolved & { [key: string]: unknown };
   const bad = (k: string) => log.warn('init: options.' + k + ' is invalid; ' + (k == 'serverUrl' ? 'not started' : 'default used'));
-  if (!/^https?:\/\/./.test(o.serverUrl)) return bad('serverUrl'), null;
+  if (!/^https?:\/\/./.test(out.serverUrl)) {
+    bad('serverUrl');
+    return null;
+  }
   for (const k in DEFAULTS) {
-    const v = o[k] as number;
-    const d = (DEFAULTS as { [key: string]: unknown })[k];
-    if (MATCH[k] ? !MATCH[k].test(v as unknown as string) : d === Object(d) ? v !== Object(v) : !(Number.isInteger(v) && v >= 1 && v < 2 ** 31)) {
+    const value = out[k];
+    const fallback = (DEFAULTS as { [key: string]: unknown })[k];
+    // A string option must match, an object option be an object, a number be whole and fit a timer.
+    if (MATCH[k] ? !MATCH[k].test(value as string) : fallback === Object(fallback) ? value !== Object(value) : !(Number.isInteger(value) && (value as number) >= 1 && (value as number) < 2 ** 31)) {
       bad(k);
-      o[k] = d;
+      out[k] = fallback;
     }
   }
-  for (const k in TYPES) if (o[k] !== undefined && typeof o[k] != TYPES[k]) bad(k), (o[k] = undefined);
-  return o;
+  for (const k in TYPES) {
+    if (out[k] !== undefined && typeof out[k] != TYPES[k]) {
+      bad(k);
+      out[k] = undefined;
+    }
+  }
+  return out;
 }

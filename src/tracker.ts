@@ -21,13 +21,20 @@ export interface TrackerInternals {
   log: Logger;
   /** True when this install had no stored identity at init. */
   firstLaunch?: boolean;
-  /** Called once init has started the tracker, after the calls made before init were replayed. */
-  start?: () => void;
+  /**
+   * The add-ons (auto-capture, then exposure), each started once by init, in this order, after the
+   * calls made before init were replayed. Exposure reads what auto-capture's start decided (cap.on),
+   * so the order is the order index.ts adds them in.
+   */
+  addOns: AddOn[];
   /** The session id: a new one after sessionTimeoutMs in the background. */
   session?: string;
   /** Runs public method `k` as if called at `time`: how calls made before init, here or in another copy, are replayed. */
   at?: (time: number, k: string, args: unknown[]) => unknown;
 }
+
+/** Starts an add-on when the tracker starts: reads `resolved`, registers its listeners on `platform`. */
+export type AddOn = () => void;
 
 export type FullTracker<E extends EventMap = EventMap> = Tracker<E> & { readonly internals: TrackerInternals };
 
@@ -52,17 +59,21 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   // No prototype: an event named 'constructor' or 'toString' has no timer unless time() made one.
   const timers: { [name: string]: number } = Object.create(null);
   const plugins = newStages();
-  // Event ids: a random 128-bit prefix per process and a counter; unique like random ids, and cheap.
+  // Event ids: a random 129-bit prefix per process and a base-36 counter; unique like random ids, and cheap.
   const idPrefix = randomId();
   let idCount = 0;
   const log = createLogger(() => opts && opts.debug);
-  const internals: TrackerInternals = { log };
+  const internals: TrackerInternals = { log, addOns: [] };
 
   /** One warning shape for bad input: the call, the field and what came. */
   const bad = (call: string, field: string, value: unknown) => log.warn(call + ': invalid ' + field + ': ' + str(value));
 
-  const badName = (call: string, name: unknown) =>
-    !(typeof name == 'string' && NAME.test(name)) && (bad(call, 'event name', name), 1);
+  /** True (after a warning) when `name` is not an event name. */
+  const badName = (call: string, name: unknown) => {
+    const wrong = !(typeof name == 'string' && NAME.test(name));
+    if (wrong) bad(call, 'event name', name);
+    return wrong;
+  };
 
   const clean = (input: unknown, where?: string): Properties => {
     const notes: string[] = [];
@@ -71,7 +82,9 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     return out;
   };
 
-  const saveIdentity = () => consent == 'granted' && platform.write(opts!.name + '_id', JSON.stringify(id));
+  const saveIdentity = () => {
+    if (consent == 'granted') platform.write(opts!.name + '_id', JSON.stringify(id));
+  };
 
   const enqueue = (e: TrackedEvent) => {
     const entry = queue.add(e);
@@ -82,16 +95,24 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
   };
 
   /** Granted releases held events; denied forgets everything stored; only granted sends. */
-  const applyConsent = (c: Consent) => {
-    consent = c;
-    const h = held;
+  const applyConsent = (given: Consent) => {
+    consent = given;
+    const release = held;
     held = [];
-    if (c == 'granted') saveIdentity(), h.forEach(enqueue);
-    if (c == 'denied') queue.clear(), platform.remove(opts!.name + '_id');
-    delivery.pause(c != 'granted');
+    if (given == 'granted') {
+      saveIdentity();
+      release.forEach(enqueue);
+    }
+    if (given == 'denied') {
+      queue.clear();
+      platform.remove(opts!.name + '_id');
+    }
+    delivery.pause(given != 'granted');
   };
 
-  const track = (name: string, props?: unknown) => badName('track', name) || record(name, clean(props, 'track("' + name + '")'));
+  const track = (name: string, props?: unknown) => {
+    if (!badName('track', name)) record(name, clean(props, 'track("' + name + '")'));
+  };
 
   /** An event with clean properties, through plugins and consent to the queue. */
   const record = (name: string, props: Properties) => {
@@ -104,20 +125,23 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     }
     // userId and page stay undefined when unknown, and JSON leaves them out.
     const chain = plugins.before.concat(plugins.enrichment);
-    let e = runTimeline(chain, { id: idPrefix + (idCount++).toString(36), name: mask.text(name), time, anonymousId: id.a, userId: id.u, sessionId: internals.session!, page: platform.page(), properties }, log);
-    if (e && opts!.beforeSend) e = opts!.beforeSend(e);
-    if (!e) return;
+    let event = runTimeline(chain, { id: idPrefix + (idCount++).toString(36), name: mask.text(name), time, anonymousId: id.a, userId: id.u, sessionId: internals.session!, page: platform.page(), properties }, log);
+    if (event && opts!.beforeSend) event = opts!.beforeSend(event);
+    if (!event) return;
     if (chain.length || opts!.beforeSend) {
       // What plugins and beforeSend return is copied, made JSON-safe and masked as a whole: a fresh
       // object each time, so one returned twice or changed later cannot touch what is queued.
-      const r = clean(e) as unknown as TrackedEvent;
-      if (typeof r.name != 'string' || !r.properties) return bad(name, 'event from a plugin', e);
-      e = r;
+      const copy = clean(event) as unknown as TrackedEvent;
+      if (typeof copy.name != 'string' || !copy.properties) return bad(name, 'event from a plugin', event);
+      event = copy;
     }
-    log.debug(name, e);
-    if (consent == 'granted') enqueue(e);
+    log.debug(name, event);
+    if (consent == 'granted') enqueue(event);
     // Past maxQueueEvents the oldest go, as in the queue: counted, their seqs skipped.
-    else if (held.push(e) > opts!.maxQueueEvents) held.shift(), queue.skip();
+    else if (held.push(event) > opts!.maxQueueEvents) {
+      held.shift();
+      queue.skip();
+    }
   };
 
   /**
@@ -133,54 +157,61 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
 
   /** The calls made before init, in order, at their time: here, or in the tracker followed. */
   const replay = () => {
-    const b = buffered!;
+    const calls = buffered!;
     buffered = null;
-    for (const c of b) internals.at!(c[1], c[0], c[2]);
+    for (const [k, time, args] of calls) internals.at!(time, k, args);
   };
 
   const init = (options: unknown) => {
     if (opts || !buffered) return log.warn('init: already done; ignored');
     if (slot && slot.t) return follow(slot.t as FullTracker);
-    const o = resolveOptions(options, log);
-    if (!o) return;
+    const resolved = resolveOptions(options, log);
+    if (!resolved) return;
     platform = internals.platform = makePlatform();
-    mask = createMasker(o.mask);
-    const loaded = loadIdentity(platform, o.name + '_id');
+    mask = createMasker(resolved.mask);
+    const loaded = loadIdentity(platform, resolved.name + '_id');
     id = loaded || newIdentity();
     internals.firstLaunch = !loaded;
     internals.session = randomId();
-    queue = createQueue(platform, o.name, o.maxQueueEvents, log);
+    queue = createQueue(platform, resolved.name, resolved.maxQueueEvents, log);
     delivery = createDelivery(
       platform,
       queue,
-      o,
-      () => Object.assign(platform.context(), o.appVersion && { appVersion: o.appVersion }),
+      resolved,
+      () => Object.assign(platform.context(), resolved.appVersion && { appVersion: resolved.appVersion }),
       log,
     );
     // Only now, with every part built: an init that failed above leaves the tracker unstarted, not half-started.
-    opts = internals.resolved = o;
-    applyConsent(o.consent);
+    opts = internals.resolved = resolved;
+    applyConsent(resolved.consent);
     platform.onNetwork(delivery.online);
     platform.onAppShow(
       guard('app show', () => {
         // A long stay in the background ends the session.
-        if (hiddenAt && Date.now() - hiddenAt > o.sessionTimeoutMs) internals.session = randomId();
+        if (hiddenAt && Date.now() - hiddenAt > resolved.sessionTimeoutMs) internals.session = randomId();
         hiddenAt = 0;
       }),
     );
     replay();
-    if (internals.start) guard('init', internals.start)();
-    // Registered after auto-capture started and added its own listeners: the events it tracks
-    // on hide are then in the queue when it is written and sent, before timers may freeze.
+    internals.addOns.forEach((start) => guard('init', start)());
+    // The listener-order rule: the core's app-show listener is registered before the add-ons start
+    // (they read the session it renews), its app-hide listener after them (listeners run in the order
+    // added), so the events they track on hide ($app_hide) are in the queue when it is written and
+    // sent, before timers may freeze.
     platform.onAppHide(
       guard('app hide', () => {
         hiddenAt = Date.now();
         if (consent == 'granted') delivery.hide();
       }),
     );
-    delivery.flush(); // what an earlier process left
+    // What an earlier process left goes within the interval (at once if a full request waits), never
+    // inside init: init reads the queue's small head only.
+    delivery.added();
     // The process's default tracker now: copies started later, or waiting, hand their calls to it.
-    if (slot) (slot.t = tracker), slot.w.forEach((f) => f());
+    if (slot) {
+      slot.t = tracker;
+      slot.w.forEach((f) => f());
+    }
   };
 
   /** Nothing an SDK method does may throw into the host. */
@@ -239,16 +270,23 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     },
     flush(done: () => void) {
       // Settles in every case: nothing to send, consent not granted, or an SDK fault.
-      guard('flush', () => consent == 'granted' && !!delivery.flush().then(done, done), false)() || done();
+      const sending = guard('flush', () => consent == 'granted' && !!delivery.flush().then(done, done), false)();
+      if (!sending) done();
     },
   };
   const fns: { [k: string]: (...a: unknown[]) => unknown } = {};
-  internals.at = (t, k, args) => ((stamp = t), fns[k](...args));
+  internals.at = (time, k, args) => {
+    stamp = time;
+    return fns[k](...args);
+  };
 
   /** Every public method: at once when started (here, or in the tracker this one follows), else into the buffer. */
   const call = (k: string, args: unknown[]): unknown => {
     if (!buffered) return internals.at!(Date.now(), k, args);
-    if (slot && slot.t) return follow(slot.t as FullTracker), call(k, args);
+    if (slot && slot.t) {
+      follow(slot.t as FullTracker);
+      return call(k, args);
+    }
     // Waits for the first default instance started, here or in another copy.
     if (slot && !buffered.length) slot.w.push(() => buffered && follow(slot.t as FullTracker));
     if (buffered.length < MAX_BUFFERED) buffered.push([k, Date.now(), args]);
@@ -257,7 +295,10 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
 
   const tracker = {
     internals,
-    init: guard('init', (o: unknown) => (init(o), tracker)),
+    init: guard('init', (o: unknown) => {
+      init(o);
+      return tracker;
+    }),
     getAnonymousId: () => (id ? id.a : ''),
   } as unknown as FullTracker<E>;
   for (const k in methods) {

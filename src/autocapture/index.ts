@@ -135,6 +135,6 @@ export function addAutocapture<E extends EventMap>(tracker: FullTracker<E>, cap:
       t.track('$app_hide', { path: platform.page(), duration_ms: Math.max(0, Date.now() - shownAt), cause: cap.away });
     });
   };
-  internals.start = start;
+  internals.addOns.push(start);
   return Object.assign(tracker, wraps, { app: <T>(o: T) => o });
 }

@@ -90,9 +90,8 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
   });
   cap.listen('detached', (self) => obs && obs.forget(self as Scope));
 
-  const prevStart = internals.start;
-  internals.start = () => {
-    if (prevStart) prevStart();
+  // Started after auto-capture (index.ts adds it second), whose start decides cap.on.
+  internals.addOns.push(() => {
     const o = internals.resolved!;
     rules = cap.on ? resolveExposure((o as { exposure?: boolean | ExposureOptions }).exposure, internals.log) : undefined;
     obs = rules && createObservers(rules, (ds, ratio, px) => view && view.scheduler.see(ds, ratio, px), cap.safe);
@@ -104,7 +103,7 @@ export function addExposure<T extends FullTracker>(tracker: T, cap: Capture): T 
       session = internals.session;
       sessionCounted.clear();
     });
-  };
+  });
 
   const api: ExposureApi = {
     exposure: {

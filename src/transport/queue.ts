@@ -15,151 +15,189 @@ export interface Entry {
 export const json = (e: Entry) => e.json || (e.json = JSON.stringify(e.event));
 
 export interface Queue {
-  /** Waiting events, oldest first, in seq order. */
+  /** Waiting events in memory, oldest first, in seq order. Call load() first: it adds the older events still in segments. */
   readonly items: Entry[];
-  /** Events dropped for overflow and not yet reported to the collector. */
-  dropped(): number;
+  /** The stored state, read-only outside: `s` the last seq given out (every queued event is at or below it), `d` drops not yet reported to the collector. */
+  readonly meta: { readonly s: number; readonly d: number };
   /** Gives the event its seq and queues it; returns its entry. */
   add(event: TrackedEvent): Entry;
   /** An event dropped before it reached the queue (held while consent is pending): its seq is skipped and it is counted. */
   skip(): void;
-  /** Writes what is new, synchronously; returns how many events are still unsaved (0 when all are stored). */
-  save(): number;
+  /**
+   * Writes the events added since the last write, synchronously, in one storage call (more when a backlog
+   * moves to segments). `tidy` (hide) writes now, whatever changed, with every event of the head moved to
+   * a segment: the next process reads a head of a few bytes, and acknowledgements, which remove whole
+   * segments at once, need no write before the process is killed in the background. Returns how many
+   * events are still unsaved (0 when all are stored).
+   */
+  save(tidy?: boolean): number;
+  /** Reads the segments an earlier process left, all at once, the first time: when delivery can send, or the queue is full. */
+  load(): void;
   /** The collector has everything up to lastSeq (or it was rejected): forget it. */
   ack(lastSeq: number, reportedDrops: number): void;
   /** Forget everything waiting, in memory and in storage. The seq counter stays. */
   clear(): void;
 }
 
+/** The head's first element: the queue's state. */
 interface Meta {
   s: number; // last seq given out
   a: number; // every seq up to this is done
-  f: number; // first segment key still in use
-  n: number; // next segment key
   d: number; // drops not yet reported
   u: number; // the last u events are not in storage: lost, and counted so by the next process, if this one dies
+  g: number[]; // the segments in use, oldest first: segment key headKey + g[i] holds the events up to seq g[i]
 }
 
 // A WeChat key holds 1 MB. A char is at most 3 bytes (CJK in UTF-8, or `"` escaped again if WeChat
-// measures the stored JSON), so a key of several events stays under the limit; a larger event goes alone.
+// measures the stored JSON), so a segment of several events stays under the limit; a larger event goes alone.
 const SEGMENT_CHARS = 256 * 1024;
+// The head holds the newest events up to this many chars: about 190 events of 340 bytes, more than a
+// request carries at the defaults, so an app that is online never moves events to a segment.
+const HEAD_CHARS = 64 * 1024;
 
 /** Bytes in UTF-8: one per unit, one more beyond ASCII, one more again from U+0800 (a surrogate pair is 2 + 2). */
 export const utf8Length = (s: string) => s.length + s.replace(/[\0-\x7f]+/g, '').length + s.replace(/[^\u0800-\ud7ff\ue000-\uffff]+/g, '').length;
 
 /**
- * A persisted FIFO as an append-only log of segment keys plus one small meta key.
- * A save writes only the events added since the last save, so the bytes written grow with
- * the events, never with the queue length. Delivery always consumes from the head in seq order,
- * so one watermark (`a`) says what is done, and whole segments behind it are removed.
+ * A persisted FIFO in two parts (ARCHITECTURE.md, "Storage"):
+ * - the head key (`wt_q`): a JSON array of the state (Meta) and the newest events, rewritten whole by
+ *   every save, in one storage call. An acknowledgement changes it in memory only: the next save or hide
+ *   writes it (a process killed before that sends those events again, and the collector deduplicates
+ *   them by id), except when it reported drops. On hide the head's events move to a segment.
+ * - segment keys (`wt_q<seq>`, named after the seq of their last event): a backlog (offline, a collector
+ *   down) moved out of the head past HEAD_CHARS, each written once and removed when every event in it
+ *   is acknowledged.
+ * A new process reads the head only, and the segments when delivery can first send. Delivery consumes
+ * from the front in seq order, so one watermark (`a`) says what is done.
  */
 export function createQueue(platform: Platform, prefix: string, max: number, log: Logger): Queue {
-  // The meta key; segment k is under metaKey + k.
-  const metaKey = prefix + '_q';
+  const headKey = prefix + '_q';
   const items: Entry[] = [];
-  let segments: [key: number, last: number][] = [];
-  const meta: Meta = { s: 0, a: 0, f: 0, n: 0, d: 0, u: 0 };
+  const meta: Meta = { s: 0, a: 0, d: 0, u: 0, g: [] };
+  // The first `unread` segments were left by an earlier process and are not read yet.
+  let unread = 0;
 
-  /** A failure leaves the events in memory, where delivery still finds them. */
-  const kept = (err: string) => log.once('storage', 'storage: ' + err + '; events kept in memory');
-  /** True when the write went through. */
-  const writeMeta = () => {
-    const err = platform.write(metaKey, JSON.stringify(meta));
-    if (err) kept(err);
+  const unreadable = (key: string) => log.warn('storage: ' + key + ' unreadable, skipped');
+  /** Stored events as entries: those not done yet. */
+  const restore = (stored: TrackedEvent[]) => stored.filter((event) => event.seq! > meta.a).map((event): Entry => ({ seq: event.seq!, event }));
+  /** A JSON array of JSON texts (an array's text is its items joined by commas). */
+  const pack = (parts: string[]) => '[' + parts + ']';
+  /** Writes the head with these events; true when the write went through. A failure leaves the events in memory, where delivery still finds them. */
+  const writeHead = (events: Entry[]) => {
+    const err = platform.write(headKey, pack([JSON.stringify(meta)].concat(events.map(json))));
+    if (err) log.once('storage', 'storage: ' + err + '; events kept in memory');
     return !err;
   };
-  const unreadable = (key: string) => log.warn('storage: ' + key + ' unreadable, skipped');
+  const overflow = () => {
+    meta.d++;
+    log.once('overflow', 'queue full: oldest dropped, counted');
+  };
 
-  // Restore what an earlier process left.
+  // Restore what an earlier process left: the head only.
   try {
-    const raw = platform.read(metaKey);
-    if (raw) Object.assign(meta, JSON.parse(raw));
+    const head = JSON.parse(platform.read(headKey) || '[]') as TrackedEvent[];
+    Object.assign(meta, head.shift());
+    items.push(...restore(head));
+    unread = meta.g.length;
     // The events the last process could not store died with it: the collector hears of them as drops.
     meta.d += meta.u;
     meta.u = 0;
-    for (let k = meta.f; k < meta.n; k++) {
-      try {
-        const events = JSON.parse(platform.read(metaKey + k) || '[]') as TrackedEvent[];
-        let last = 0;
-        for (const e of events) {
-          last = e.seq as number;
-          if (last > meta.a) items.push({ seq: last, event: e });
-        }
-        segments.push([k, last]);
-      } catch (e) {
-        unreadable(metaKey + k);
-      }
-    }
   } catch (e) {
-    unreadable(metaKey);
+    unreadable(headKey);
   }
 
+  const load = () => {
+    // Newest first, each before the events already in memory.
+    while (unread) {
+      const key = headKey + meta.g[--unread];
+      try {
+        items.unshift(...restore(JSON.parse(platform.read(key) || '[]')));
+      } catch (e) {
+        unreadable(key);
+      }
+    }
+  };
 
+  /**
+   * Writes the head, if there are new events (or `tidy`). Past HEAD_CHARS (with `tidy`, all of them) the
+   * head's oldest events move to new segment keys first, each under SEGMENT_CHARS (a larger event alone).
+   */
+  const store = (tidy?: boolean) => {
+    const unsaved = meta.u;
+    if (!unsaved && !tidy) return;
+    // The head's events: those after the newest segment's (all of them when there is none).
+    let rest = items.filter((e) => !(e.seq <= meta.g[meta.g.length - 1]));
+    while (rest.length && (tidy || pack(rest.map(json)).length > HEAD_CHARS)) {
+      let n = 0;
+      let chars = 0;
+      while (rest[n] && ((chars += json(rest[n]).length) < SEGMENT_CHARS || !n)) n++;
+      const last = rest[n - 1].seq;
+      const err = platform.write(headKey + last, pack(rest.slice(0, n).map(json)));
+      if (!err) {
+        meta.g.push(last);
+        rest = rest.slice(n);
+      } else if (n > 1 || json(rest[0]).length < SEGMENT_CHARS) {
+        // Storage is full: the rest stays in the head, or in memory if that fails too (and warns).
+        break;
+      } else {
+        // An event alone in its key that cannot be stored would block every event after it: dropped, counted.
+        const big = rest.shift()!;
+        items.splice(items.indexOf(big), 1);
+        meta.d++;
+        log.once('large', 'storage: ' + err + '; ' + big.event!.name + ' too large: dropped, counted');
+      }
+    }
+    meta.u = 0;
+    // Tried twice (a passing failure costs a call, not the events). A head that still does not go: the
+    // events it held before (less the unsaved ones) and how many it lacks, which the next process reports.
+    if (!writeHead(rest) && !writeHead(rest)) {
+      meta.u = Math.min(unsaved, rest.length);
+      writeHead(rest.slice(0, rest.length - meta.u));
+    }
+  };
 
   const ack = (lastSeq: number, reportedDrops: number) => {
     while (items.length && items[0].seq <= lastSeq) items.shift();
     meta.u = Math.min(meta.u, items.length);
     meta.a = Math.max(meta.a, lastSeq);
     meta.d = Math.max(0, meta.d - reportedDrops);
-    while (segments.length && segments[0][1] <= meta.a) {
-      platform.remove(metaKey + segments[0][0]);
-      segments.shift();
-    }
-    meta.f = segments.length ? segments[0][0] : meta.n;
-    writeMeta();
+    while (meta.g[0] <= meta.a) platform.remove(headKey + meta.g.shift());
+    // Reported drops are written at once: a process that died first would report them again.
+    if (reportedDrops) store(true);
   };
-
-  /** Writes the events added since the last write: a new segment key (or several), then the meta key. */
-  const store = () => {
-    const unsaved = meta.u;
-    if (!unsaved) return;
-    const fresh = items.slice(-unsaved);
-    const first = meta.n;
-    const added: [number, number][] = [];
-    for (let i = 0; i < fresh.length; ) {
-      const part: string[] = [];
-      for (let chars = 0; i < fresh.length && ((chars += json(fresh[i]).length) < SEGMENT_CHARS || !part.length); ) part.push(json(fresh[i++]));
-      const last = fresh[i - 1];
-      const err = platform.write(metaKey + meta.n, '[' + part.join(',') + ']');
-      if (!err) added.push([meta.n++, last.seq]);
-      // On failure the keys just written are not in meta, and the next try overwrites them. The meta key
-      // (small: it may fit where events did not) records how many events storage does not have.
-      else if (part[0].length < SEGMENT_CHARS) return void ((meta.n = first), kept(err), writeMeta());
-      else {
-        // An event alone in its key that cannot be stored would block every event after it: dropped, counted.
-        items.splice(items.indexOf(last), 1);
-        meta.u--;
-        meta.d++;
-        log.once('large', 'storage: ' + err + '; ' + (last.event as TrackedEvent).name + ' too large: dropped, counted');
-      }
-    }
-    const left = meta.u;
-    meta.u = 0;
-    if (!writeMeta()) return void ((meta.n = first), (meta.u = left));
-    segments.push(...added);
-  };
-
-  const overflow = () => (meta.d++, log.once('overflow', 'queue full: oldest dropped, counted'));
 
   return {
     items,
-    dropped: () => meta.d,
+    meta,
     add(event) {
       event.seq = ++meta.s;
       const added: Entry = { seq: event.seq, event };
       items.push(added);
       meta.u++;
-      if (items.length > max) {
-        meta.a = items.shift()!.seq;
-        meta.u = Math.min(meta.u, items.length);
+      // The oldest may be in a segment not read yet (a full queue restored): those are read first.
+      while (items.length > max) {
+        load();
+        ack(items[0].seq, 0);
         overflow();
       }
       return added;
     },
     // The collector then sees a gap where the oldest held events were, and the count that explains it.
-    skip: () => (meta.s++, overflow()),
-    save: () => (store(), meta.u),
+    skip() {
+      meta.s++;
+      overflow();
+    },
+    save(tidy) {
+      store(tidy);
+      return meta.u;
+    },
+    load,
     ack,
-    clear: () => ack(meta.s, meta.d),
+    clear() {
+      load();
+      meta.d = 0;
+      ack(meta.s, 0);
+      store(true);
+    },
   };
 }

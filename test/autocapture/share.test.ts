@@ -42,8 +42,8 @@ describe('shares', () => {
     const page = proc.currentPage() as unknown as { onShareAppMessage: (a: unknown) => { title: string; path: string; promise: Promise<{ path: string; title: string; imageUrl: string }> } };
     const r = page.onShareAppMessage({ from: 'menu' });
     expect(r.title).toBe('sync');
-    expect(r.path).toMatch(/^\/pages\/home\/index\?wts=[0-9a-f]{12}\.1$/);
-    expect(await r.promise).toEqual({ title: 'later', imageUrl: 'x.png', path: expect.stringMatching(/^\/pages\/product\/index\?sku=1&wts=[0-9a-f]{12}\.1$/) });
+    expect(r.path).toMatch(/^\/pages\/home\/index\?wts=[0-9a-z]{12}\.1$/);
+    expect(await r.promise).toEqual({ title: 'later', imageUrl: 'x.png', path: expect.stringMatching(/^\/pages\/product\/index\?sku=1&wts=[0-9a-z]{12}\.1$/) });
     await proc.switchTab('/pages/category/index');
     const page2 = proc.currentPage() as unknown as { onShareAppMessage: (a: unknown) => Promise<{ title: string; path: string }> };
     expect(await page2.onShareAppMessage({ from: 'menu' })).toEqual({ title: 'async fn', path: expect.stringMatching(/^\/pages\/category\/index\?wts=/) });
@@ -56,7 +56,7 @@ describe('shares', () => {
     expect(events.find((e) => e.name === '$app_launch')!.properties).toMatchObject({ share_from: 'abcdef012345', share_depth: 2 });
     const out = (await proc.share()) as { path: string; title: string };
     // no path returned: the current page with its query is shared
-    expect(out.path).toMatch(/^\/pages\/product\/index\?sku=VG-3&wts=[0-9a-f]{12}\.3$/);
+    expect(out.path).toMatch(/^\/pages\/product\/index\?sku=VG-3&wts=[0-9a-z]{12}\.3$/);
     expect(events.find((e) => e.name === '$share')!.properties.share_depth).toBe(3);
   });
 
@@ -64,7 +64,7 @@ describe('shares', () => {
     const a = startApp();
     a.proc.definePage('pages/home/index', () => mp.Page({ onShareTimeline: () => ({ title: 'tl', query: 'a=1' }) }));
     a.proc.launch();
-    expect(await a.proc.shareTimeline()).toEqual({ title: 'tl', query: expect.stringMatching(/^a=1&wts=[0-9a-f]{12}\.1$/) });
+    expect(await a.proc.shareTimeline()).toEqual({ title: 'tl', query: expect.stringMatching(/^a=1&wts=[0-9a-z]{12}\.1$/) });
     disposeAllRuntimes();
     const b = startApp({ autocapture: { shareChain: false } });
     const ret = { title: 'x', path: '/pages/home/index' };

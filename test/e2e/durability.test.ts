@@ -63,7 +63,7 @@ describe('kill and restart', () => {
 });
 
 describe('storage cost', () => {
-  it('track() makes no storage call; bytes written stay under 3x the events over a 10,000-event run', async () => {
+  it('track() makes no storage call; over a 10,000-event run, at most one write per save and bytes written under 6x the events', async () => {
     s = await startSession({ batchSize: 20, flushIntervalMs: 5000 });
     const storage = s.rt.storage;
     let inTrack = false;
@@ -85,8 +85,14 @@ describe('storage cost', () => {
     expect(hotCalls).toEqual([]);
     const ratio = storage.counters.bytesWritten / eventBytes;
     console.log(`storage: ${storage.counters.bytesWritten} bytes written for ${eventBytes} bytes of events (ratio ${ratio.toFixed(2)}), ${storage.counters.setCalls} writes`);
-    expect(ratio).toBeLessThan(3);
-    expect(storage.bytesUsed()).toBeLessThan(2000); // everything delivered: only meta and identity stay
+    // Each save rewrites the queue's head (the newest unacknowledged events, up to 64 K chars) in one
+    // call (issue 14: fewer calls, more bytes); past that the backlog moves to a segment once. Here the
+    // answers lag the bursts (loopback I/O between fake-time steps), so the head is often full.
+    expect(storage.counters.setCalls).toBeLessThanOrEqual(10_000 / 25 + 40); // one per burst, and the segments
+    expect(ratio).toBeLessThan(6);
+    // Acknowledgements are written with the next save, or on hide: then only the queue's state and identity stay.
+    s.proc.hide();
+    expect(storage.bytesUsed()).toBeLessThan(2000);
   });
 
   it('stays within WeChat limits: a burst bigger than one key is split across keys', async () => {

@@ -94,7 +94,7 @@ async function runScenario(s: Scenario): Promise<string[]> {
   }
   await r.advance(60_000);
   for (const e of r.hostErrors) problems.push('host error: ' + printable(e));
-  if (!/^[0-9a-f]{32}$/.test(r.t.getAnonymousId())) problems.push('not started after a valid init: getAnonymousId() = ' + JSON.stringify(r.t.getAnonymousId()));
+  if (!/^[0-9a-z]{25}$/.test(r.t.getAnonymousId())) problems.push('not started after a valid init: getAnonymousId() = ' + JSON.stringify(r.t.getAnonymousId()));
   return problems;
 }
 

@@ -132,12 +132,21 @@ interface User {
 
 const bump = <K>(m: Map<K, number>, k: K, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
-/** Events still waiting on the phone (wetrack's queue index: last seq given out and last acknowledged). */
+/**
+ * Events still stored on the phone: those in wetrack's queue head (`wt_q`: [state, ...events]) and in
+ * the segments it lists that still exist (an acknowledgement removes a segment at once; the head's
+ * state is rewritten with the next save, so its seqs may lag).
+ */
 export function queued(rt: Runtime): number {
   const raw = rt.storage.peek('wt_q');
   if (typeof raw !== 'string' || !raw) return 0;
-  const meta = JSON.parse(raw) as { s: number; a: number };
-  return meta.s - meta.a;
+  const [state, ...head] = JSON.parse(raw) as [{ g: number[] }, ...unknown[]];
+  let n = head.length;
+  for (const last of state.g) {
+    const segment = rt.storage.peek('wt_q' + last);
+    if (typeof segment == 'string' && segment) n += (JSON.parse(segment) as unknown[]).length;
+  }
+  return n;
 }
 
 const DEVICES = [
