@@ -1,6 +1,7 @@
 // Mutation testing (issue 13): `npm run mutate` mutates src/ and collector/ and runs, for each mutant,
-// only the tests that cover it (per-test coverage). `npm run mutate:changed` (CI) mutates only the
-// files changed since the last commit. Scores and run times: TESTING.md.
+// only the tests that cover it (per-test coverage), reusing the committed stryker-incremental.json for
+// mutants whose code and tests did not change. `npm run mutate:check` (CI) does the same from a copy,
+// within a time budget. Scores and run times: TESTING.md.
 // Property tests run a quarter of their cases against each mutant (the full count in the plain suite):
 // a mutant they catch is almost always caught within the first cases.
 process.env.FC_RUNS_SCALE ??= '0.25';
@@ -33,8 +34,8 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // Committed: CI's run on changed files (--incremental) reuses the results of every mutant whose code
-  // and tests did not change since the last `npm run mutate`, which rewrites it.
+  // Committed: `npm run mutate` rewrites it, and CI's check (--incremental, from a copy) reuses the
+  // results of every mutant whose code and tests did not change since.
   incrementalFile: 'stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

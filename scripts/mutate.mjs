@@ -2,23 +2,26 @@
 // each module and exits non-zero when one is under its threshold: 85% for a module of src/, 75% for
 // collector/.
 //
-//   node scripts/mutate.mjs                  every file Stryker's config mutates (npm run mutate)
-//   node scripts/mutate.mjs src/transport    only these files or folders
-//   node scripts/mutate.mjs --changed [REF]  only the lines of src/ and collector/ changed since REF
-//                                            (default HEAD~1, working tree included): CI's check
-//                                            (npm run mutate:changed)
+//   node scripts/mutate.mjs                  every file Stryker's config mutates (npm run mutate), reusing
+//                                            the committed stryker-incremental.json for every mutant whose
+//                                            code and tests did not change; rewrites that file: commit it
+//   node scripts/mutate.mjs --force          the same, every mutant tested afresh
+//   node scripts/mutate.mjs src/transport    only these files or folders (the committed file is not rewritten)
+//   node scripts/mutate.mjs --check [MIN]    CI (npm run mutate:check): like the first form, from a copy of
+//                                            the committed file, within MIN minutes (default 12): past them
+//                                            the committed file is too far behind the code, and the check
+//                                            fails saying so
 //   node scripts/mutate.mjs --score          score the last report again, without running Stryker
 //
 // The score of a module counts killed and timed-out mutants against every mutant that ran or had no
 // test (survived, no coverage); mutants that do not compile and those disabled with a reason are left out.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 
 const REPORT = 'reports/mutation/mutation.json';
 const INCREMENTAL = 'stryker-incremental.json';
+const COPY = 'reports/' + INCREMENTAL;
 const threshold = (module) => (module.startsWith('collector') ? 75 : 85);
-// What stryker.config.mjs leaves out of `mutate`: a changed file there has nothing to score.
-const mutable = (f) => /^(src|collector)\/.*\.ts$/.test(f) && !/\.d\.ts$|^src\/(types|version|platform\/types)\.ts$|^collector\/analytics\//.test(f);
 
 /** src/transport/queue.ts → src/transport; src/tracker.ts → src (the core files); collector/x.ts → collector. */
 const moduleOf = (file) => {
@@ -27,48 +30,51 @@ const moduleOf = (file) => {
 };
 
 const args = process.argv.slice(2);
-let files = null;
-if (args[0] === '--changed') {
-  const ref = args[1] || 'HEAD~1';
-  if (spawnSync('git', ['rev-parse', '--verify', '--quiet', ref + '^{commit}']).status !== 0) {
-    console.error(`mutate: no commit ${ref} to compare with (a shallow clone?): fetch one more commit, or name a ref`);
-    process.exit(2);
-  }
-  // Only the lines changed: `file:from-to` for each hunk of the diff (`git diff -U0`), so the check's
-  // time grows with the change, not with the files it touched.
-  const diff = execFileSync('git', ['diff', '-U0', '--no-color', '--diff-filter=AMR', ref, '--', 'src', 'collector'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  files = [];
-  let file = '';
-  for (const line of diff.split('\n')) {
-    if (line.startsWith('+++ ')) file = line.startsWith('+++ b/') ? line.slice(6) : '';
-    const hunk = /^@@ -\S+ \+(\d+)(?:,(\d+))? @@/.exec(line);
-    const count = hunk ? Number(hunk[2] ?? 1) : 0;
-    if (hunk && count && mutable(file)) files.push(`${file}:${hunk[1]}-${Number(hunk[1]) + count - 1}`);
-  }
-  if (!files.length) {
-    console.log(`mutate: no mutable file of src/ or collector/ changed since ${ref}`);
-    process.exit(0);
-  }
-} else if (args.length && args[0] !== '--score') {
-  files = args.map((a) => (existsSync(a) && statSync(a).isDirectory() ? a.replace(/\/$/, '') + '/**/*.ts' : a));
-}
+const check = args[0] === '--check';
+const budgetMinutes = check && args[1] ? Number(args[1]) : 12;
 
 if (args[0] !== '--score') {
-  if (files) console.log(`mutate: ${files.length} file(s) or line range(s)`);
-  const started = Date.now();
-  // The whole run tests every mutant afresh (--force) and rewrites the committed stryker-incremental.json.
-  // A partial run reuses its results for unchanged mutants, from a copy: a partial report must not
-  // replace the whole one.
-  let stryker = ['stryker', 'run', '--incremental', '--force'];
-  if (files) {
-    mkdirSync('reports', { recursive: true });
-    if (existsSync(INCREMENTAL)) copyFileSync(INCREMENTAL, 'reports/' + INCREMENTAL);
-    stryker = ['stryker', 'run', '--incremental', '--incrementalFile', 'reports/' + INCREMENTAL, '--mutate', files.join(',')];
+  mkdirSync('reports', { recursive: true });
+  let stryker = ['stryker', 'run', '--incremental'];
+  if (args[0] === '--force') stryker.push('--force');
+  else if (check) {
+    if (!existsSync(INCREMENTAL)) {
+      console.error(`mutate: no ${INCREMENTAL} to check against: run npm run mutate and commit it`);
+      process.exit(2);
+    }
+    // The check must not rewrite the committed results.
+    copyFileSync(INCREMENTAL, COPY);
+    stryker.push('--incrementalFile', COPY);
+  } else if (args.length) {
+    const files = args.map((a) => (existsSync(a) && statSync(a).isDirectory() ? a.replace(/\/$/, '') + '/**/*.ts' : a));
+    // A partial report must not replace the whole one: it reuses results from a copy.
+    if (existsSync(INCREMENTAL)) copyFileSync(INCREMENTAL, COPY);
+    stryker.push('--incrementalFile', COPY, '--mutate', files.join(','));
+    console.log(`mutate: ${files.length} file(s) or folder(s)`);
   }
+  const started = Date.now();
   console.log('mutate: npx ' + stryker.join(' '));
-  const run = spawnSync('npx', stryker, { stdio: 'inherit' });
+  const child = spawn('npx', stryker, { stdio: 'inherit', detached: true });
+  let late = false;
+  const timer = check
+    ? setTimeout(() => {
+        late = true;
+        // The whole process group: npx, Stryker and its test runners.
+        process.kill(-child.pid, 'SIGTERM');
+      }, budgetMinutes * 60_000)
+    : undefined;
+  const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  clearTimeout(timer);
   console.log(`mutate: Stryker took ${Math.round((Date.now() - started) / 1000)} s`);
-  if (run.status !== 0) process.exit(run.status ?? 1);
+  if (late) {
+    console.error(
+      `mutate: the check did not finish within ${budgetMinutes} min: ${INCREMENTAL} is too far behind the code ` +
+        '(each mutant whose code or covering tests changed since it was written runs again). ' +
+        `Run npm run mutate and commit ${INCREMENTAL}.`,
+    );
+    process.exit(1);
+  }
+  if (status !== 0) process.exit(status);
 }
 
 const report = JSON.parse(readFileSync(REPORT, 'utf8'));
