@@ -5,7 +5,9 @@
  * one reports; margins for bars that cover the page; content that comes without setData.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { resolveExposure } from '../../src/exposure/options';
 import { createScheduler } from '../../src/exposure/scheduler';
+import type { Logger } from '../../src/log';
 import { componentInstances, type SimInstance } from '../support/mp-simulate';
 import { layout, reports, scrollNow, scrollTo, slots, startSdk, useExposureSuite } from './harness';
 
@@ -330,5 +332,61 @@ describe('scheduler', () => {
     s.see({ wtSlot: 'a', wtCampaign: 'summer' }, 0.6, 60);
     vi.advanceTimersByTime(1);
     expect(out).toEqual([{ slot: 'a', ratio: 0.6, dwell_ms: 1000, campaign: 'summer' }]);
+  });
+
+  it('paused (the page or app hidden), nothing counts and no dwell starts; resumed, slots seen again count after a whole dwell', () => {
+    const out: [string, number][] = [];
+    const t0 = Date.now();
+    const s = createScheduler(rules, (p) => out.push([p.slot as string, Date.now() - t0]), new Set(), (f) => f());
+    s.see({ wtSlot: 'a' }, 1, 100);
+    vi.advanceTimersByTime(500);
+    s.pause();
+    s.see({ wtSlot: 'b' }, 1, 100);
+    vi.advanceTimersByTime(5000);
+    expect(out).toEqual([]);
+    s.resume();
+    s.see({ wtSlot: 'a' }, 1, 100);
+    vi.advanceTimersByTime(999);
+    expect(out).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(out).toEqual([['a', 6500]]);
+  });
+
+  it('the event carries every data-wt-* but the rules (slot, min-ratio, dwell, ignore), camel-cased, and no other dataset key', () => {
+    const out: Record<string, unknown>[] = [];
+    const s = createScheduler(rules, (p) => out.push(p), new Set(), (f) => f());
+    s.see({ wtSlot: 'a', wtPrice: '9', newtab: 'x', wtNewtDwell: 'f', wtSlotName: 'n', wtMinRatio: '0.5', wtDwell: '1000', wtIgnore: '' }, 1, 100);
+    vi.advanceTimersByTime(1000);
+    expect(out).toEqual([{ slot: 'a', ratio: 1, dwell_ms: 1000, price: '9', newtDwell: 'f', slotName: 'n' }]);
+  });
+
+  it('with minVisiblePx, a slot below minRatio counts once exactly that many px are visible, and not one px fewer', () => {
+    const out: string[] = [];
+    const s = createScheduler({ ...rules, minVisiblePx: 100 }, (p) => out.push(p.slot as string), new Set(), (f) => f());
+    s.see({ wtSlot: 'tall' }, 0.1, 100);
+    s.see({ wtSlot: 'short' }, 0.1, 99);
+    vi.advanceTimersByTime(1000);
+    expect(out).toEqual(['tall']);
+  });
+});
+
+describe('viewportMargins option', () => {
+  const resolve = (viewportMargins: unknown) => {
+    const warnings: string[] = [];
+    const log: Logger = { warn: (m) => warnings.push(m), debug: () => {}, once: (_k, m) => warnings.push(m) };
+    const resolved = resolveExposure({ viewportMargins } as never, log);
+    return { margins: resolved?.viewportMargins, warnings };
+  };
+
+  it('valid margins are kept without a warning', () => {
+    expect(resolve({ top: 88, bottom: 50 })).toEqual({ margins: { top: 88, bottom: 50 }, warnings: [] });
+    expect(resolve(undefined)).toEqual({ margins: undefined, warnings: [] });
+  });
+
+  it('margins with any edge that is not a finite number are dropped with a warning naming the option', () => {
+    const warning = 'init: options.exposure.viewportMargins is invalid; default used';
+    expect(resolve({ top: 88, bottom: 'x' })).toEqual({ margins: undefined, warnings: [warning] });
+    expect(resolve({ top: Infinity })).toEqual({ margins: undefined, warnings: [warning] });
+    expect(resolve(12)).toEqual({ margins: undefined, warnings: [warning] });
   });
 });
