@@ -24,7 +24,10 @@ export interface Affinity {
 
 /** The same pairs from ClickHouse: the pairs of each order, then each side's order count (a JOIN each). */
 function clickhouseSql(n: number, limit: number): string {
-  const lines = `SELECT DISTINCT order_id, assumeNotNull(product) AS product FROM (${CH_PAID_LINES}) WHERE product IS NOT NULL`;
+  // The NULL test on a column of another name: in ClickHouse an alias replaces the column it shadows
+  // everywhere in the query, so `assumeNotNull(product) AS product … WHERE product IS NOT NULL` kept
+  // lines without a product, as the product ''.
+  const lines = `SELECT DISTINCT order_id, assumeNotNull(p) AS product FROM (SELECT order_id, product AS p FROM (${CH_PAID_LINES})) WHERE p IS NOT NULL`;
   const one = `SELECT product, count() AS n FROM (${lines}) GROUP BY product`;
   const two = `SELECT a, b, count() AS orders FROM (SELECT order_id, product AS a FROM (${lines}))
                ALL INNER JOIN (SELECT order_id, product AS b FROM (${lines})) USING order_id WHERE a < b GROUP BY a, b`;
