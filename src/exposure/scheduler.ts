@@ -46,6 +46,7 @@ export function createScheduler(rules: ResolvedExposure, emit: (props: Propertie
         const ds = s.dataset;
         for (const k in ds) if (/^wt./.test(k) && !/^wt(Slot|MinRatio|Dwell|Ignore)$/.test(k)) props[k[2].toLowerCase() + k.slice(3)] = ds[k];
         emit(props);
+        // Stryker disable next-line EqualityOperator: at == next would assign the value next already has
       } else if (at < next) next = at;
     });
     if (next < Infinity) timer = setTimeout(() => safe(due), next - now);

@@ -25,7 +25,9 @@ export function retryAfterMs(header: Record<string, string> | undefined, now: nu
   // As servers write it (HTTP/1.1) or as HTTP/2 delivers it.
   const v = header && (header['Retry-After'] || header['retry-after']);
   if (v == null) return;
+  // Stryker disable next-line UnaryOperator: isNaN(-v) is isNaN(+v) (the other +v is tested in test/unit/policy.test.ts)
   const ms = isNaN(+v) ? Date.parse(v) - now : +v * 1000;
+  // Stryker disable next-line EqualityOperator: at ms = 0 both branches give 0
   return ms > 0 ? ms : 0;
 }
 

@@ -5,6 +5,7 @@ import { addAutocapture } from '../../src/autocapture/index';
 import { addExposure } from '../../src/exposure/index';
 import type { ExposureOptions } from '../../src/exposure/options';
 import { createWxPlatform } from '../../src/platform/wx';
+import type { AutocaptureOptions } from '../../src/autocapture/options';
 import { createTrackerWith, type FullTracker } from '../../src/tracker';
 import { cleanupSimulate, fakePageStack, loadComponent, loadPage, renderPage, type MpOptions, type SimRoot } from '../support/mp-simulate';
 
@@ -138,22 +139,22 @@ export async function scrollTo(y: number, area = false) {
 export type Recorded = { name: string; properties: Record<string, unknown> };
 
 /** The SDK as `wetrack` is built (core + auto-capture + exposure), recording every event it accepts. */
-export function startSdk(exposure: boolean | ExposureOptions = {}) {
+export function startSdk(exposure: boolean | ExposureOptions = {}, autocapture: AutocaptureOptions = {}) {
   fakePageStack();
   const tracker = createTrackerWith(createWxPlatform);
   const cap = createCapture(tracker as unknown as FullTracker);
   const t = addExposure(addAutocapture(tracker, cap), cap);
   const events: Recorded[] = [];
   t.use({ name: 'r', type: 'destination', execute: (e) => void events.push({ name: e.name, properties: e.properties }) });
-  t.init({ serverUrl: 'http://127.0.0.1:9/c', autocapture: { patchGlobals: false }, exposure });
+  t.init({ serverUrl: 'http://127.0.0.1:9/c', autocapture: { patchGlobals: false, ...autocapture }, exposure });
   const wrap = { Component: (o: MpOptions) => t.component(o), Page: (o: MpOptions) => t.page(o) };
   return {
     t,
     events,
     exposures: () => events.filter((e) => e.name === '$exposure').map((e) => e.properties),
-    /** Loads and renders a page (its first frame included). */
-    async open(def: { template: string; usingComponents?: Record<string, string> } & MpOptions, route = 'pages/home/index') {
-      const { root, page } = renderPage(loadPage(def, { wrap, route }));
+    /** Loads and renders a page (its first frame included); kind 'component': built with Component(). */
+    async open(def: { template: string; usingComponents?: Record<string, string> } & MpOptions, route = 'pages/home/index', kind: 'page' | 'component' = 'page') {
+      const { root, page } = renderPage(loadPage(def, { wrap, route, kind }));
       await vi.advanceTimersByTimeAsync(20); // the first frame: observers report
       return { root: root as SimRoot, page: page as unknown as { setData(d: object, cb?: () => void): void; onHide(): void; onShow(): void; onUnload(): void; data: Record<string, unknown> } };
     },

@@ -320,6 +320,35 @@ describe('scheduler', () => {
     expect(out).toEqual(Array.from({ length: 50 }, (_, i) => ['s' + i, 1000 + 10 * i]));
   });
 
+  it('a slot whose deadline is the same as the timer\'s does not re-arm it; both count at that moment', () => {
+    const out: [string, number][] = [];
+    const t0 = Date.now();
+    const s = createScheduler(rules, (p) => out.push([p.slot as string, Date.now() - t0]), new Set(), (f) => f());
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    s.see({ wtSlot: 'a' }, 1, 100); // due at 1000
+    vi.advanceTimersByTime(400);
+    s.see({ wtSlot: 'b', wtDwell: '600' }, 1, 100); // due at 1000 too
+    expect(timers).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(600);
+    expect(out).toEqual([
+      ['a', 1000],
+      ['b', 1000],
+    ]);
+  });
+
+  it('no timer is left once every slot seen has counted or left view', () => {
+    const out: string[] = [];
+    const s = createScheduler(rules, (p) => out.push(p.slot as string), new Set(), (f) => f());
+    s.see({ wtSlot: 'a' }, 1, 100);
+    s.see({ wtSlot: 'b' }, 1, 100);
+    vi.advanceTimersByTime(500);
+    s.see({ wtSlot: 'b' }, 0, 0);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(500);
+    expect(out).toEqual(['a']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('a slot that left view starts again, and its properties are those of the visit that counted', () => {
     const out: Record<string, unknown>[] = [];
     const s = createScheduler(rules, (p) => out.push(p), new Set(), (f) => f());

@@ -10,7 +10,13 @@
  * some SDKs' users report an exception at the assignment (sa-sdk-miniprogram issues #2, #29).
  * Both are modelled: `how: 'log'` keeps the old value and logs, `how: 'throw'` throws.
  */
-export function forbidGlobalReplacement(names: string[], how: 'log' | 'throw', target: object = globalThis): () => void {
+export function forbidGlobalReplacement(
+  names: string[],
+  how: 'log' | 'throw',
+  target: object = globalThis,
+  /** told of each refused assignment, for tests that count the attempts */
+  onRefused: (name: string) => void = () => {},
+): () => void {
   const undo: (() => void)[] = [];
   for (const name of names) {
     const before = Object.getOwnPropertyDescriptor(target, name);
@@ -21,6 +27,7 @@ export function forbidGlobalReplacement(names: string[], how: 'log' | 'throw', t
       enumerable: before ? before.enumerable : false,
       get: () => value,
       set: () => {
+        onRefused(name);
         if (how === 'throw') throw new Error(message);
         console.error(message);
       },
