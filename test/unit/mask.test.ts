@@ -38,6 +38,8 @@ describe('mask', () => {
     const custom = createMasker({ keys: ['openid', 'a.b'] });
     expect(custom.key('user_openid')).toBe(true);
     expect(custom.key('axb')).toBe(false); // the dot is literal
+    expect(custom.key('the a.b key')).toBe(true); // escaped, not dropped
+    expect(custom.key('USER_OPENID')).toBe(true); // case-insensitive, like the defaults
     expect(custom.key('password')).toBe(false);
   });
 

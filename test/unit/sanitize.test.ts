@@ -83,6 +83,12 @@ describe('sanitize', () => {
     expect(notes).toEqual(['evil.boom: unreadable', 'proxy: unreadable']);
   });
 
+  it('a whole input that cannot be read (a revoked proxy) is no properties, told as unreadable', () => {
+    const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+    revoke();
+    expect(run(proxy)).toEqual({ out: {}, notes: [': unreadable'] });
+  });
+
   it('masks deny-listed keys and personal data in the same walk', () => {
     const { out } = run(
       { password: 'hunter2', nested: { accessToken: 'abc', note: 'call 13812345678 or mail a.b@example.com' }, phone: 13912345678 },

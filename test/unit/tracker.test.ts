@@ -207,6 +207,30 @@ describe('add-ons', () => {
 });
 
 describe('consent and privacy', () => {
+  it("an app hide while consent is 'pending' writes and sends nothing: the held events stay in memory", async () => {
+    const { t, fake, init } = setup({ consent: 'pending', batchSize: 100 });
+    init();
+    t.track('held');
+    const writes = fake.state.writes;
+    fake.hide();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fake.state.writes).toBe(writes);
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('setUserProperties with nothing valid records no event, and unregister with a non-string key warns naming the call', async () => {
+    const { t, fake, init } = setup({ batchSize: 1 });
+    init();
+    fake.state.autoRespond = () => ({ status: 200 });
+    t.setUserProperties({});
+    t.unregister(42 as unknown as string);
+    t.track('after');
+    await t.flush();
+    expect(fake.delivered.map((e) => e.name)).toEqual(['after']);
+    expect(warnings().filter((w) => w.includes('unregister'))).toHaveLength(1);
+    expect(warnings().find((w) => w.includes('unregister'))).toMatch(/unregister.*key/);
+  });
+
   // Issue 13, bug 2: past maxQueueEvents while consent is pending, the newest were discarded, uncounted.
   it("past maxQueueEvents while consent is 'pending' the oldest are dropped, and counted with their seqs skipped", async () => {
     const { t, fake, init } = setup({ consent: 'pending', batchSize: 100, maxQueueEvents: 3 });
