@@ -97,6 +97,32 @@ describe('saving', () => {
     expect([segment(fake, 'wt_q1'), segment(fake, 'wt_q2'), headEvents(fake)]).toEqual([[['small', 1]], [['huge', 2]], [['after', 3]]]);
   });
 
+  it('storage full (a segment write refused, WeChat 10 MB quota): the save stops there, every event stays in memory, none is dropped', () => {
+    const fake = createFakePlatform();
+    const write = fake.platform.write;
+    const tried: string[] = [];
+    fake.platform.write = (key, value) => {
+      tried.push(key);
+      return key === 'wt_q' ? write(key, value) : 'setStorageSync:fail exceed storage max size 10MB';
+    };
+    const { q } = open(fake);
+    for (let i = 1; i <= 30; i++) q.add(ev('e' + i, big(10_100)));
+    q.save();
+    // one refused segment, then the head (over 64 K chars: kept whole rather than lose events)
+    expect(tried).toEqual(['wt_q25', 'wt_q']);
+    expect(q.items.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect([q.meta.d, q.meta.g, segmentKeys(fake)]).toEqual([0, [], []]);
+    expect(headEvents(fake).map((e) => e[1])).toHaveLength(30);
+    // Two events of 150 K chars: a segment holds one (two pass 256 K); refused, it is kept, not taken
+    // for an event too large for any key.
+    const { q: q2 } = open(fake);
+    q2.clear();
+    q2.add(ev('a', big(150_000)));
+    q2.add(ev('b', big(150_000)));
+    q2.save();
+    expect([q2.items.map((e) => e.event!.name), q2.meta.d]).toEqual([['a', 'b'], 0]);
+  });
+
   it('an event that no key can hold is dropped and counted with one warning; the events after it are stored', () => {
     const fake = createFakePlatform();
     // a key limit below the huge event (WeChat's is 1 MB, test/e2e/oversize.test.ts)
