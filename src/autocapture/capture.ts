@@ -95,6 +95,7 @@ export function createCapture(tracker: FullTracker) {
     },
     excluded(route: string | undefined): unknown {
       const ex = cap.on!.excludePages;
+      // Stryker disable next-line StringLiteral: the route is undefined only with no page on the stack, where nothing is captured
       return ex && ex.some((r) => (typeof r == 'string' ? r == route || r == '/' + route : r.test(route || '')));
     },
     visit(page: object): Visit {
@@ -122,6 +123,7 @@ export function createCapture(tracker: FullTracker) {
       const now = Date.now();
       let same: boolean;
       if (native) {
+        // Stryker disable next-line StringLiteral: tap, longpress or longtap and a number timeStamp are one key without a separator
         const key = ev.type + ':' + ev.timeStamp;
         same = ev === lastTap || (ev.timeStamp !== undefined && key == lastTapKey);
         lastTapKey = key;
@@ -193,6 +195,7 @@ export function createCapture(tracker: FullTracker) {
    */
   const show = (page: object) => {
     const on = cap.on;
+    // Stryker disable next-line ConditionalExpression: a page hidden by a flow shows again only after an app hide (cap.away set) or after another page ended its view
     if (pending && !cap.away && pending != page) end(pending);
     pending = cap.away = undefined;
     if (!on) return;
@@ -229,6 +232,7 @@ export function createCapture(tracker: FullTracker) {
       visit.pausedAt = visit.pausedAt || Date.now();
       // Until the app hides too: a page hidden by itself within the flow's window (a payment
       // refused at once, then a navigation) ends its view when the next page shows.
+      // Stryker disable next-line ConditionalExpression: with cap.away set, the next show clears pending without reading it
       if (!cap.away) pending = page;
       return cap.fire('view', page, ['pause']);
     }
