@@ -54,7 +54,7 @@ describe('checkPlan', () => {
     it(`${what} is not a plan: one warning at setup, and every event passes unchecked and unchanged`, () => {
       const plugin = started(value);
       const e = event('not_in_any_plan', { a: 1 });
-      expect(plugin.execute!(e, {} as never)).toBe(e);
+      expect(plugin.execute!(e)).toBe(e);
       expect(warnings()).toEqual(['[wetrack] checkPlan: not a tracking plan (no events)']);
     });
   }
@@ -66,11 +66,11 @@ describe('checkPlan', () => {
 
   it('warns once per event, field and rule: the same violation again is silent, another rule of the same field is not', () => {
     const plugin = started(PLAN);
-    plugin.execute!(event('view_product', { sku: 1 }), {} as never);
-    plugin.execute!(event('view_product', { sku: 2 }), {} as never);
-    plugin.execute!(event('view_product', { sku: 'A', price: 500 }), {} as never);
-    plugin.execute!(event('view_product', { sku: 'A', price: 900 }), {} as never);
-    plugin.execute!(event('view_product', { sku: 'A', price: 'free' }), {} as never);
+    plugin.execute!(event('view_product', { sku: 1 }));
+    plugin.execute!(event('view_product', { sku: 2 }));
+    plugin.execute!(event('view_product', { sku: 'A', price: 500 }));
+    plugin.execute!(event('view_product', { sku: 'A', price: 900 }));
+    plugin.execute!(event('view_product', { sku: 'A', price: 'free' }));
     expect(warnings()).toEqual([
       '[wetrack] track("view_product"): plan: properties.sku must be string, got 1',
       '[wetrack] track("view_product"): plan: properties.price must be at most 100, got 500',
@@ -80,9 +80,9 @@ describe('checkPlan', () => {
 
   it('an unknown slot warns once per slot, a slot on another page once per slot, and auto-captured events are named as they are', () => {
     const plugin = started(PLAN);
-    for (const slot of ['home.nope', 'home.nope', 'home.other']) plugin.execute!(event('$exposure', { slot }), {} as never);
-    for (const slot of ['cart.promo', 'cart.promo']) plugin.execute!(event('$exposure', { slot }), {} as never);
-    plugin.execute!(event('$exposure', { slot: 'home.banner' }, 'pages/cart/index'), {} as never);
+    for (const slot of ['home.nope', 'home.nope', 'home.other']) plugin.execute!(event('$exposure', { slot }));
+    for (const slot of ['cart.promo', 'cart.promo']) plugin.execute!(event('$exposure', { slot }));
+    plugin.execute!(event('$exposure', { slot: 'home.banner' }, 'pages/cart/index'));
     const got = warnings();
     expect(got).toHaveLength(4);
     expect(got.every((w) => w.startsWith('[wetrack] $exposure: plan: '))).toBe(true);
