@@ -60,7 +60,10 @@ if (mode === 'dry-run') {
   beforeAll(() => {
     collected = true;
   });
-  afterAll((_context, suite: RunnerTestSuite) => {
+  // The context must be a destructuring pattern: vitest 4.1 parses a hook's first parameter for the
+  // fixtures it uses, and a plain name there fails the file's hooks, Stryker's own coverage hook with them.
+  // eslint-disable-next-line no-empty-pattern
+  afterAll(({}, suite: RunnerTestSuite) => {
     const perTest = ns.mutantCoverage?.perTest;
     const shared = perTest?.[FILE_HOOKS];
     if (!perTest || !shared) return;
