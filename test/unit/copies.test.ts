@@ -64,8 +64,7 @@ describe('two copies on one process slot', () => {
     vi.advanceTimersByTime(70);
     main.init({ serverUrl: URL, batchSize: 10 });
     main.track('main_after');
-    await vi.advanceTimersByTimeAsync(30_000);
-    while (mainFake.pending.length) mainFake.pending.shift()!.respond({ status: 200 });
+    await deliver(mainFake);
     expect(mainFake.delivered.map((e) => [e.name, e.time - t0])).toEqual([
       ['early_1', 0],
       ['early_2', 30],
