@@ -92,6 +92,7 @@ const pagesOf = (s: PlanSlot) => (s.page === undefined ? [] : Array.isArray(s.pa
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/);
   const pb = b.split(/[.-]/);
+  // Stryker disable next-line EqualityOperator: `<=` adds one step past both ends, comparing '' with '' (0), which never decides
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = pa[i] ?? '';
     const y = pb[i] ?? '';

@@ -28,7 +28,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import * as path from 'node:path';
 import * as timers from 'node:timers';
@@ -210,7 +210,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   // but only the machine's own are listed: anything else is not meant for this server.
   const allowed = new Set<string>(LOOPBACK_NAMES);
   const anyHost = (opts.allowedHosts ?? []).includes('*');
-  for (const h of opts.allowedHosts ?? []) allowed.add(hostName(h.includes(':') && !h.startsWith('[') && isIP(h) === 6 ? `[${h}]` : h));
+  // hostName takes an IPv6 address with or without brackets (more than one colon: no port to strip).
+  for (const h of opts.allowedHosts ?? []) allowed.add(hostName(h));
   if (host === '0.0.0.0' || host === '::') {
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) allowed.add(a.address.toLowerCase());
   } else allowed.add(host.toLowerCase());
