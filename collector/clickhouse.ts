@@ -287,6 +287,7 @@ const toRow = (r: Record<string, unknown>): EventRow => {
   const { props, ...rest } = r;
   return {
     ...(rest as unknown as EventRow),
+    // Stryker disable next-line ConditionalExpression: JSON.parse(null) is null too; the test says what is meant
     properties: props == null ? null : (JSON.parse(props as string) as Record<string, unknown>),
     warnings: r.warnings ? (JSON.parse(r.warnings as string) as string[]) : null,
     violations: r.violations ? (JSON.parse(r.violations as string) as Violation[]) : null,
