@@ -239,6 +239,16 @@ describe('listening', () => {
     }
   });
 
+  it('beyond loopback without a token: refused, saying why and both ways out', async () => {
+    await expect(start({ host: '0.0.0.0' })).rejects.toThrow(
+      new Error(
+        'refusing to listen on 0.0.0.0 without a token: anyone who reaches it could read user ids in the live view. ' +
+          'Set one (--token, or WETRACK_COLLECTOR_TOKEN) and send it from the SDK as headers: { Authorization: "Bearer <token>" }, ' +
+          'or pass --insecure on a network you trust.',
+      ),
+    );
+  });
+
   it('beyond loopback: the warning in full, with a token and without', async () => {
     const bar = '!'.repeat(78);
     const insecure = await start({ host: '0.0.0.0', insecure: true });
