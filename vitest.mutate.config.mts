@@ -31,7 +31,7 @@ export default defineConfig({
           'test/qa/collector.test.ts',
           // The analyses on fixtures (seconds); crowd.test.ts (a 20 s crowd in its beforeAll, again for each
           // mutant it covers) and dashboard.test.ts (a browser) check the same SQL end to end in the plain suite.
-          'test/analytics/{api,stats,analyses}.test.ts',
+          'test/analytics/{api,stats,format,analyses}.test.ts',
         ],
     // bundle.test.ts tests the built bundle; scale.test.ts runs the demo crowd through three collector
     // set-ups (70 s): it would run again for each collector mutant it covers, and clickhouse.test.ts

@@ -31,9 +31,21 @@ const MODULES = {
   'src/plan': { mutate: 'src/plan/**/*.ts', tests: 'plan/agree.test.ts,plan/dev.test.ts,plan/plugin.test.ts,plan/shape.test.ts,plan/collector.test.ts,unit,property' },
   'src/exposure': { mutate: 'src/exposure/**/*.ts', tests: 'exposure,unit' },
   'src/platform': { mutate: 'src/platform/**/*.ts,!src/platform/types.ts', tests: 'unit,sim,e2e,autocapture/native-flows.test.ts' },
-  collector: {
-    mutate: 'collector/**/*.ts',
-    tests: 'collector,qa/collector.test.ts,plan/collector.test.ts,analytics/api.test.ts,analytics/stats.test.ts,analytics/analyses.test.ts',
+  // collector/ in three parts, each with its own incremental file, so that a part's results are kept
+  // when a run of the whole (hours here) is cut short, and each part runs against the tests that reach it.
+  // collector/main.ts is left out: the command line's glue, run by its tests as a child process
+  // (plan/collector.test.ts, collector/scale.test.ts), where per-test coverage cannot see it.
+  'collector/analytics': {
+    mutate: 'collector/analytics/**/*.ts',
+    tests: 'analytics/api.test.ts,analytics/stats.test.ts,analytics/format.test.ts,analytics/analyses.test.ts,collector/clickhouse.test.ts',
+  },
+  'collector/server': {
+    mutate: 'collector/server.ts,collector/report.ts,collector/coverage.ts,collector/open.ts',
+    tests: 'collector,qa/collector.test.ts,plan/collector.test.ts,analytics/api.test.ts',
+  },
+  'collector/store': {
+    mutate: 'collector/store.ts,collector/clickhouse.ts,collector/validate.ts',
+    tests: 'collector,qa/collector.test.ts,plan/collector.test.ts,analytics/analyses.test.ts',
   },
 };
 const REPORT = 'reports/mutation/mutation.json';
@@ -116,6 +128,8 @@ if (!score) {
 
 let failed = false;
 const under = [];
+/** The parts of collector/ summed: the issue's threshold is for collector/ as a whole (each part is held to it too). */
+const whole = { killed: 0, valid: 0, parts: 0 };
 console.log('\nmodule                     score   killed/valid  threshold');
 for (const [module, file] of results) {
   if (!existsSync(file)) {
@@ -135,11 +149,20 @@ for (const [module, file] of results) {
       valid++;
     }
   }
+  if (module.startsWith('collector')) {
+    whole.killed += killed;
+    whole.valid += valid;
+    whole.parts++;
+  }
   const pct = valid ? (100 * killed) / valid : 100;
   const ok = pct >= threshold(module);
   failed ||= !ok;
   if (!ok) under.push(...survivors);
   console.log(`${module.padEnd(26)} ${pct.toFixed(1).padStart(5)}%  ${`${killed}/${valid}`.padStart(12)}  ${threshold(module)}%${ok ? '' : '  UNDER'}`);
+}
+if (whole.parts > 1) {
+  const pct = (100 * whole.killed) / Math.max(1, whole.valid);
+  console.log(`${`collector (${whole.parts} parts)`.padEnd(26)} ${pct.toFixed(1).padStart(5)}%  ${`${whole.killed}/${whole.valid}`.padStart(12)}  75%`);
 }
 if (unmeasured.length) console.error(`\nmutate: not checked, never measured: ${unmeasured.join(', ')}`);
 if (failed) {
