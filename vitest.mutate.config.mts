@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { MUTATE_EXCLUDE, mutateInclude } from './scripts/mutate-tests.mjs';
 
 /**
  * Fastest files first. Vitest runs the slowest first (its cache of file durations, else the largest
@@ -21,24 +22,10 @@ class FastestFirst extends BaseSequencer {
  */
 export default defineConfig({
   test: {
-    // MUTATE_TESTS=unit,e2e,plan/agree.test.ts narrows the run to those folders or files of test/ (a
-    // module's score is then a lower bound: a mutant killed by fewer tests is killed by all of them).
-    include: process.env.MUTATE_TESTS
-      ? process.env.MUTATE_TESTS.split(',').map((d) => (d.endsWith('.ts') ? `test/${d}` : `test/${d}/**/*.test.ts`))
-      : [
-          'test/{unit,property,e2e,autocapture,exposure,sim,differential,harness-check,collector}/**/*.test.ts',
-          'test/plan/{agree,dev,collector,plugin,shape}.test.ts',
-          'test/qa/collector.test.ts',
-          // The analyses on fixtures (seconds); crowd.test.ts (a 20 s crowd in its beforeAll, again for each
-          // mutant it covers) and dashboard.test.ts (a browser) check the same SQL end to end in the plain suite.
-          'test/analytics/{api,stats,format,analyses}.test.ts',
-        ],
-    // bundle.test.ts tests the built bundle; scale.test.ts runs the demo crowd through three collector
-    // set-ups (70 s): it would run again for each collector mutant it covers, and clickhouse.test.ts
-    // covers the same store code in seconds.
-    // test/exposure/scale.test.ts: 2,000 slots scrolled fast (7 s, and past its 30 s timeout on a loaded
-    // machine, which Stryker would count as a kill); the other exposure tests cover the same code in small.
-    exclude: ['test/e2e/bundle.test.ts', 'test/collector/scale.test.ts', 'test/exposure/scale.test.ts', '**/node_modules/**'],
+    // MUTATE_TESTS=unit,e2e,plan/agree.test.ts narrows the run to those folders or files of test/
+    // (scripts/mutate-tests.mjs, shared with scripts/mutate.mjs).
+    include: mutateInclude(process.env.MUTATE_TESTS),
+    exclude: MUTATE_EXCLUDE,
     environment: 'node',
     sequence: { sequencer: FastestFirst },
     // Work a file does in its hooks counts for that file's tests, not as static (the file says why).

@@ -57,9 +57,10 @@ describe('two copies on one process slot', () => {
     const { slot, main, sub, mainFake } = twoCopies();
     const t0 = Date.now();
     sub.track('early_1');
+    // One waiter per waiting copy, from its first buffered call on, however many calls it buffered.
+    expect(slot.w).toHaveLength(1);
     vi.advanceTimersByTime(30);
     sub.track('early_2');
-    // One waiter per waiting copy, however many calls it buffered.
     expect(slot.w).toHaveLength(1);
     vi.advanceTimersByTime(70);
     main.init({ serverUrl: URL, batchSize: 10 });
@@ -71,6 +72,13 @@ describe('two copies on one process slot', () => {
       ['main_after', 100],
     ]);
     expect(mainFake.delivered.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('a single call a copy buffered is replayed when another copy starts, with no later call to prompt it', async () => {
+    const { main, sub, mainFake } = twoCopies();
+    sub.track('only_call');
+    main.init({ serverUrl: URL, batchSize: 10 });
+    expect(await deliver(mainFake)).toEqual(['only_call']);
   });
 
   it('a copy whose buffered calls were already replayed by its own init is not moved again by the slot', async () => {

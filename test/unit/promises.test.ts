@@ -322,6 +322,18 @@ describe('tracker details a refactor breaks', () => {
     expect(warnings().map((w) => w.split(':')[0] + ':' + w.split(':')[1])).toEqual(['[wetrack] use: invalid plugin', '[wetrack] use: invalid plugin', '[wetrack] bad: invalid event from a plugin']);
   });
 
+  it('a plugin returning an event whose name is not a string drops that event with a warning naming the call', async () => {
+    const { t, fake, init } = setup({ batchSize: 100 });
+    init();
+    t.use({ name: 'renumber', type: 'before', execute: (e) => (e.name === 'bad' ? ({ ...e, name: 42 } as never) : e) });
+    t.track('bad', { n: 1 });
+    t.track('good');
+    fake.state.autoRespond = () => ({ status: 200 });
+    await t.flush();
+    expect(fake.delivered.map((e) => e.name)).toEqual(['good']);
+    expect(warnings().map((w) => w.split(':')[0] + ':' + w.split(':')[1])).toEqual(['[wetrack] bad: invalid event from a plugin']);
+  });
+
   it('flush() settles only once its batch is answered', async () => {
     const { t, fake, init } = setup({ batchSize: 100 });
     init();
