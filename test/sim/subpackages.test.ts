@@ -164,6 +164,6 @@ describe('Moments single-page mode, scene 1154 (subpackages.ts)', () => {
     // outside the mode everything is there
     const normal = rt.start({ path: HOME });
     expect(typeof normal.wx.navigateTo).toBe('function');
-    expect((normal.wx.getSystemInfoSync as () => { brand: string })().brand).toBeTruthy();
+    expect((normal.wx.getSystemInfoSync as () => { brand: string })().brand).toBe('iPhone');
   });
 });
