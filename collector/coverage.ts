@@ -59,9 +59,9 @@ export interface ViolationGroup {
   rule: string;
   /** Events with this violation. */
   events: number;
-  /** One of the messages (the first by text). */
+  /** The message of the example event (its first by text, when it has several for this field and rule). */
   message: string;
-  /** An event that has it: GET /api/events/<id>. */
+  /** An event that has it, the first by id: GET /api/events/<id>. */
   exampleId: string;
 }
 
@@ -88,16 +88,40 @@ interface Counted {
 const share = (c: { checked: number; valid: number }) => (c.checked ? c.valid / c.checked : null);
 const pagesOf = (s: PlanSlot) => (s.page === undefined ? [] : Array.isArray(s.page) ? s.page : [s.page]);
 
-/** 1.10.0 after 1.9.2: dotted numbers compared as numbers, anything else as text. */
+/**
+ * Oldest first, in semver's order: dotted numbers as numbers (1.10.0 after 1.9.2), a pre-release
+ * before its release (1.0.0-beta before 1.0.0), and its dotted identifiers in the same way (beta.2
+ * before beta.11 before beta.x). A part that is not all digits is compared as text, by character
+ * code (digits before letters, whatever the machine's locale), and a missing part comes before any
+ * other (1.2 before 1.2.1).
+ */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/);
-  const pb = b.split(/[.-]/);
+  const [releaseA, preA] = splitPreRelease(a);
+  const [releaseB, preB] = splitPreRelease(b);
+  const byRelease = compareDotted(releaseA, releaseB);
+  if (byRelease || preA === preB) return byRelease;
+  // A release comes after each of its pre-releases.
+  if (preA === undefined) return 1;
+  if (preB === undefined) return -1;
+  return compareDotted(preA, preB);
+}
+
+/** '1.0.0-rc.1' → ['1.0.0', 'rc.1']; a pre-release starts at the first '-'. */
+function splitPreRelease(version: string): [string, string | undefined] {
+  const dash = version.indexOf('-');
+  return dash < 0 ? [version, undefined] : [version.slice(0, dash), version.slice(dash + 1)];
+}
+
+function compareDotted(a: string, b: string): number {
+  const pa = a.split('.');
+  const pb = b.split('.');
   // Stryker disable next-line EqualityOperator: `<=` adds one step past both ends, comparing '' with '' (0), which never decides
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = pa[i] ?? '';
     const y = pb[i] ?? '';
-    const d = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
-    if (d) return d;
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) {
+      if (x !== y) return Number(x) - Number(y);
+    } else if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }
@@ -118,7 +142,7 @@ async function clickhouseRows(s: Store, planned: string[]) {
     ),
     slotKeys: await s.rows<{ slot: string; k: string }>(`SELECT DISTINCT slot, k FROM events FINAL ARRAY JOIN ${CH_KEYS} AS k WHERE name = '$exposure' AND slot IS NOT NULL`),
     violations: await s.rows<ViolationGroup>(`
-      SELECT name, vf AS field, vr AS rule, uniqExact(id) AS events, min(vm) AS message, min(id) AS exampleId
+      SELECT name, vf AS field, vr AS rule, uniqExact(id) AS events, argMin(vm, (id, vm)) AS message, min(id) AS exampleId
       FROM events FINAL ARRAY JOIN violation_fields AS vf, violation_rules AS vr, violation_messages AS vm
       GROUP BY name, field, rule ORDER BY events DESC, name, field, rule LIMIT 100`),
   };
@@ -136,7 +160,7 @@ async function duckdbRows(s: Store, planned: string[]) {
     ),
     slotKeys: await s.rows<{ slot: string; k: string }>(`SELECT DISTINCT slot, k FROM (SELECT slot, unnest(json_keys(properties)) AS k FROM events WHERE name = '$exposure' AND slot IS NOT NULL)`),
     violations: await s.rows<ViolationGroup>(`
-      SELECT name, x.field AS field, x.rule AS rule, count(DISTINCT id)::DOUBLE AS events, min(x.message) AS message, min(id) AS exampleId
+      SELECT name, x.field AS field, x.rule AS rule, count(DISTINCT id)::DOUBLE AS events, arg_min(x.message, (id, x.message)) AS message, min(id) AS exampleId
       FROM (SELECT id, name, unnest(from_json(violations, '[{"field":"VARCHAR","rule":"VARCHAR","message":"VARCHAR"}]')) AS x FROM events WHERE json_array_length(violations) > 0)
       GROUP BY 1, 2, 3 ORDER BY events DESC, name, field, rule LIMIT 100`),
   };

@@ -40,27 +40,40 @@ describe('compareVersions', () => {
     // Equal.
     ['1.2.3', '1.2.3', 0],
     ['', '', 0],
-    ['1.0-beta', '1.0.beta', 0], // '.' and '-' both separate segments
+    ['1.0.0-rc.1', '1.0.0-rc.1', 0],
     // Numbers as numbers, not as text.
     ['1.10.0', '1.9.2', 1],
     ['1.9', '1.10', -1],
     ['2.0', '10.0', -1],
     ['1.2', '1.3', -1],
-    ['1.2.9', '1.3.0', -1], // the first segment that differs decides
-    // Different lengths: a missing segment is '' (text), before any other.
+    ['1.2.9', '1.3.0', -1], // the first part that differs decides
+    ['01.2', '1.2', 0], // the same number
+    // Different lengths: a missing part is '' (text), before any other.
     ['1.2', '1.2.1', -1],
     ['1', '1.0', -1],
-    ['1.0-beta', '1.0', 1], // after its release, as text says (semver puts a pre-release before it)
+    // A pre-release before its release (semver), after the releases before it.
+    ['1.0-beta', '1.0', -1],
+    ['1.0.0-rc.1', '1.0.0', -1],
+    ['1.0.0-rc.1', '0.9.9', 1],
+    ['1.0.0-rc.1', '1.0.1-alpha', -1], // the release part decides first
     ['1.0-beta', '1.0-rc', -1],
+    ['1.0-beta', '1.0.beta', -1], // '.beta' is a part of the release, not a pre-release
+    // Pre-release identifiers: numbers as numbers, before text; fewer before more.
+    ['1.0.0-beta.2', '1.0.0-beta.11', -1],
+    ['1.0.0-beta.11', '1.0.0-beta.x', -1],
+    ['1.0.0-alpha', '1.0.0-alpha.1', -1],
+    ['1.0.0-x-y', '1.0.0-x', 1], // only the first '-' starts the pre-release: 'x-y' after 'x'
     // The empty string.
     ['', '1.0', -1],
     ['', 'a', -1],
-    // Text when either side is not all digits: digits before letters.
+    // Text when either side is not all digits: by character code, digits before letters, capitals
+    // before small letters, whatever the locale.
     ['a', 'b', -1],
     ['2', 'beta', -1],
     ['1.10', '1.a', -1],
     ['1a', '12', 1], // '1a' is not a number (nor is it 1): text, where '12' comes first
     ['a1', '2', 1], // nor is 'a1'
+    ['1.0.0-RC', '1.0.0-beta', -1],
   ];
   const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
@@ -69,8 +82,8 @@ describe('compareVersions', () => {
     expect(sign(compareVersions(b, a))).toBe(-s || 0);
   });
 
-  it('sorts app versions oldest first, numbers as numbers', () => {
-    expect(['1.10.0', '1.9.2', '', '1.9', '1.0-beta', '1.0', '10.0', '2.0'].sort(compareVersions)).toEqual(['', '1.0', '1.0-beta', '1.9', '1.9.2', '1.10.0', '2.0', '10.0']);
+  it('sorts app versions oldest first, numbers as numbers, pre-releases before their release', () => {
+    expect(['1.10.0', '1.9.2', '', '1.9', '1.0', '1.0-beta', '10.0', '2.0', '2.0-rc.1'].sort(compareVersions)).toEqual(['', '1.0-beta', '1.0', '1.9', '1.9.2', '1.10.0', '2.0-rc.1', '2.0', '10.0']);
   });
 });
 
@@ -259,11 +272,12 @@ const expected: PlanCoverage = {
     { slot: 'home.rec.1', events: 1 },
     { slot: 'side.x', events: 1 },
   ],
-  // Most events first, then by name ('$' before letters), field, rule; the first message by text,
-  // the first id (not necessarily the event of that message).
+  // Most events first, then by name ('$' before letters), field, rule; the first id as the example,
+  // with that event's own message (ev-b07's promo.top, not the first by text, home.rec.1 of ev-c05;
+  // ev-b01's null, not the "2" of ev-c01).
   violations: [
-    { name: '$exposure', field: 'properties.slot', rule: 'slot', events: 4, message: 'slot "home.rec.1" is not in the plan', exampleId: 'ev-b07' },
-    { name: 'add_to_cart', field: 'properties.quantity', rule: 'type', events: 2, message: 'must be integer, got "2"', exampleId: 'ev-b01' },
+    { name: '$exposure', field: 'properties.slot', rule: 'slot', events: 4, message: 'slot "promo.top" is not in the plan', exampleId: 'ev-b07' },
+    { name: 'add_to_cart', field: 'properties.quantity', rule: 'type', events: 2, message: 'must be integer, got null', exampleId: 'ev-b01' },
     { name: '$exposure', field: 'properties.code', rule: 'pattern', events: 1, message: 'must match ^P[0-9]$, got "XX"', exampleId: 'ev-b05' },
     { name: 'add_to_card', field: 'name', rule: 'event', events: 1, message: '"add_to_card" is not in the plan', exampleId: 'ev-c04' },
     { name: 'debug_ping', field: 'name', rule: 'event', events: 1, message: '"debug_ping" is not in the plan', exampleId: 'ev-b09' },
@@ -288,8 +302,8 @@ const expectedText = [
   '  Slots not in the plan: promo.top (2), home.rec.1 (1), side.x (1)',
   '  Violations',
   '    event          field                 rule      events   example',
-  '    $exposure      properties.slot       slot           4   slot "home.rec.1" is not in the plan (id ev-b07)',
-  '    add_to_cart    properties.quantity   type           2   must be integer, got "2" (id ev-b01)',
+  '    $exposure      properties.slot       slot           4   slot "promo.top" is not in the plan (id ev-b07)',
+  '    add_to_cart    properties.quantity   type           2   must be integer, got null (id ev-b01)',
   '    $exposure      properties.code       pattern        1   must match ^P[0-9]$, got "XX" (id ev-b05)',
   '    add_to_card    name                  event          1   "add_to_card" is not in the plan (id ev-c04)',
   '    debug_ping     name                  event          1   "debug_ping" is not in the plan (id ev-b09)',
