@@ -25,6 +25,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
+import { firstChange } from './mutate-changes.mjs';
 import { MUTATE_EXCLUDE, mutateInclude } from './mutate-tests.mjs';
 
 /** Each module: the files Stryker mutates, and the tests run against them (vitest.mutate.config.mts, MUTATE_TESTS). */
@@ -78,32 +79,12 @@ const results = new Map(modules.map((m) => [m, committed(m)]));
 /** Modules the check skipped: no committed results yet. */
 const unmeasured = [];
 
-/**
- * What changed, for a module, since its results were measured: the first file Stryker would mutate or
- * run as a test whose text is not the text the results record, or that was added or removed; null when
- * none did. This is Stryker's own test for reusing a result (its incremental mode compares exactly these
- * sources), so a check that skips an unchanged module scores it as Stryker would, without the module's
- * start and dry run (20-85 s each on CI's two cores). Like Stryker, it does not see a change to a file
- * that a test imports but that is not a test (test/support/…) or to a config: `npm run mutate -- --force`
- * after such a change.
- * @returns {string | null}
- */
+/** What changed since a module's results were measured (scripts/mutate-changes.mjs), or null. */
 function changedSince(report, module) {
   const patterns = MODULES[module].mutate.split(',');
   const mutated = globSync(patterns.filter((p) => !p.startsWith('!')), { ignore: patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1)) });
   const tests = globSync(mutateInclude(MODULES[module].tests), { ignore: MUTATE_EXCLUDE });
-  for (const [recorded, onDisk, kind] of [
-    [report.files, mutated, 'mutated'],
-    [report.testFiles ?? {}, tests, 'test'],
-  ]) {
-    for (const file of onDisk) {
-      if (!(file in recorded)) return `${kind} file ${file} added`;
-      if (readFileSync(file, 'utf8') !== recorded[file].source) return `${file} changed`;
-    }
-    const now = new Set(onDisk);
-    for (const file of Object.keys(recorded)) if (!now.has(file)) return `${kind} file ${file} removed`;
-  }
-  return null;
+  return firstChange(report, { mutated, tests }, (file) => readFileSync(file, 'utf8'));
 }
 
 if (listChanged) {
