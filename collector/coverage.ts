@@ -120,8 +120,13 @@ function compareDotted(a: string, b: string): number {
     const x = pa[i] ?? '';
     const y = pb[i] ?? '';
     if (/^\d+$/.test(x) && /^\d+$/.test(y)) {
-      if (x !== y) return Number(x) - Number(y);
-    } else if (x !== y) return x < y ? -1 : 1;
+      // 01 and 1 are the same number: the next part decides.
+      const d = Number(x) - Number(y);
+      if (d) return d;
+    } else if (x !== y) {
+      // Stryker disable next-line EqualityOperator: `<=` is the same, as x !== y here
+      return x < y ? -1 : 1;
+    }
   }
   return 0;
 }
