@@ -273,10 +273,11 @@ export function createTrackerWith<E extends EventMap = EventMap>(makePlatform: (
     },
     flush(done: () => void) {
       // Settles in every case: nothing to send, consent not granted, or an SDK fault.
-      // Two mutants of this line survive as equivalent (TESTING.md): `consent == 'granted'` forced true,
-      // because without consent delivery is paused and its flush settles at once, writing nothing; and
-      // the guard's fallback `false` made true, because delivery.flush() catches its own faults.
-      // (A Stryker disable here would also ignore the killed mutants of the same kinds on this line.)
+      // Three mutants of this line survive as equivalent (TESTING.md): `consent == 'granted'` forced
+      // true, because without consent delivery is paused and its flush settles at once, writing
+      // nothing; and the guard's name 'flush' emptied or its fallback `false` made true, because
+      // delivery.flush() catches its own faults, so this guard never warns nor falls back. (A Stryker
+      // disable here would also ignore the killed mutants of the same kinds on this line.)
       const sending = guard('flush', () => consent == 'granted' && !!delivery.flush().then(done, done), false)();
       if (!sending) done();
     },
