@@ -320,6 +320,12 @@ export class ClickHouseStore implements EventStore {
     },
   );
   private flushing: Promise<void> = Promise.resolve();
+  /**
+   * Refused requests' rows still being written. The collector answers a refusal before its row is
+   * stored; rejected() waits for these, so that this collector's /api/rejected shows a refusal once
+   * its answer has gone, as the DuckDB store (one queue for reads and writes) does.
+   */
+  private readonly rejecting = new Set<Promise<unknown>>();
   private lastBatchId = 0;
   private counter = Math.floor(Math.random() * 4096);
 
@@ -465,7 +471,7 @@ export class ClickHouseStore implements EventStore {
 
   async reject(meta: RejectMeta): Promise<number> {
     const batchId = this.nextBatchId();
-    await this.http.insert('batches', [
+    const write = this.http.insert('batches', [
       {
         batch_id: batchId,
         received_at_ms: meta.receivedAt,
@@ -483,6 +489,12 @@ export class ClickHouseStore implements EventStore {
         collector: this.collectorName,
       },
     ]);
+    this.rejecting.add(write);
+    try {
+      await write;
+    } finally {
+      this.rejecting.delete(write);
+    }
     return batchId;
   }
 
@@ -521,7 +533,8 @@ export class ClickHouseStore implements EventStore {
     return { names: names.map((r) => r.v), pages: pages.map((r) => r.v) };
   }
 
-  rejected(limit = 50): Promise<RejectedRow[]> {
+  async rejected(limit = 50): Promise<RejectedRow[]> {
+    await Promise.allSettled(this.rejecting);
     return this.rows<RejectedRow>(`SELECT batch_id, received_at_ms, status, error, remote FROM batches WHERE status >= 400 ORDER BY batch_id DESC LIMIT ${Math.floor(limit)}`);
   }
 
